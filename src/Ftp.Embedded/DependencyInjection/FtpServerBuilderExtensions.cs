@@ -1,0 +1,107 @@
+using System.Diagnostics.CodeAnalysis;
+using Ftp.Embedded;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Ftp.Embedded.Internal.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the filesystem, authenticators and policies of the FTP server.</summary>
+public static class FtpServerBuilderExtensions
+{
+    /// <summary>Serves files from a host directory; each user is jailed to its home directory below <paramref name="rootPath"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="rootPath">The host directory that is the provider's <c>/</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UsePhysicalFileSystem(this IFtpServerBuilder builder, string rootPath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(rootPath);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(new PhysicalFileSystemProvider(rootPath)));
+        return builder;
+    }
+
+    /// <summary>Serves files from memory (lost when the process ends). Missing home directories are created.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="fileSystem">The tree to serve, so the application can fill and inspect it; <see langword="null"/>: a new empty one.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseInMemoryFileSystem(this IFtpServerBuilder builder, InMemoryFileSystem? fileSystem = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(new InMemoryFileSystemProvider(fileSystem ?? new InMemoryFileSystem())));
+        return builder;
+    }
+
+    /// <summary>Serves files from a filesystem provider of the application's own, resolved from the container.</summary>
+    /// <typeparam name="T">The provider type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseFileSystem<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IFtpServerBuilder builder)
+        where T : class, IFtpFileSystemProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<T>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(sp => sp.GetRequiredService<T>()));
+        return builder;
+    }
+
+    /// <summary>Lets <c>anonymous</c> and <c>ftp</c> log in with any password, read-only at <c>/pub</c> by default.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the names, root, permissions or upload folder.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder AddAnonymous(this IFtpServerBuilder builder, Action<FtpAnonymousOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<FtpAnonymousOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FtpAnonymousOptions>, FtpConfigurationSetup>());
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFtpAuthenticator, AnonymousAuthenticator>());
+        return builder;
+    }
+
+    /// <summary>Adds users with PBKDF2-hashed passwords, from code and from the <c>Ftp:Users</c> configuration section.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adds users in code.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder AddLocalUsers(this IFtpServerBuilder builder, Action<FtpLocalUserOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<FtpLocalUserOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FtpLocalUserOptions>, FtpConfigurationSetup>());
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFtpAuthenticator, LocalUserAuthenticator>());
+        return builder;
+    }
+
+    /// <summary>Adds an authenticator of the application's own, asked after those registered before it.</summary>
+    /// <typeparam name="T">The authenticator type, resolved from the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder AddAuthenticator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IFtpServerBuilder builder)
+        where T : class, IFtpAuthenticator
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFtpAuthenticator, T>());
+        return builder;
+    }
+
+    /// <summary>Replaces the data-channel policy (passive address, active targets, passive peers).</summary>
+    /// <typeparam name="T">The policy type, resolved from the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseDataChannelPolicy<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IFtpServerBuilder builder)
+        where T : class, IFtpDataChannelPolicy
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpDataChannelPolicy, T>());
+        return builder;
+    }
+}

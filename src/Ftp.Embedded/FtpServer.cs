@@ -1,0 +1,292 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ftp.Embedded;
+
+/// <summary>
+/// An FTP server: listens on <see cref="FtpServerOptions.Endpoints"/> and runs one asynchronous session per connection.
+/// Registered by <c>AddFtpServer</c>, or created without a host by <see cref="Create"/>.
+/// </summary>
+public sealed class FtpServer : IAsyncDisposable
+{
+    private readonly ServerContext _context;
+    private readonly ConcurrentDictionary<long, FtpSession> _sessions = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _sessionsPerIp = new();
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private ITimer? _heartbeat;
+    private long _nextSessionId;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    internal FtpServer(
+        FtpServerOptions options,
+        IFtpFileSystemProvider fileSystemProvider,
+        IReadOnlyList<IFtpAuthenticator> authenticators,
+        IFtpDataChannelPolicy dataChannelPolicy,
+        FtpServerEvents events,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        IMeterFactory? meterFactory)
+    {
+        _context = new ServerContext(options, fileSystemProvider, authenticators, dataChannelPolicy, events,
+            loggerFactory.CreateLogger("Ftp.Embedded.FtpServer"), timeProvider, new FtpMetrics(meterFactory));
+        events.OnHandlerError = ex => FtpLog.EventHandlerFailed(_context.Logger, ex);
+    }
+
+    /// <summary>Creates a server without a host, for tests and small programs. Start it with <see cref="StartAsync"/>.</summary>
+    /// <param name="options">The settings; validated by <see cref="StartAsync"/>.</param>
+    /// <param name="fileSystemProvider">What users see, for example <see cref="InMemoryFileSystemProvider"/>.</param>
+    /// <param name="authenticators">Who may log in, asked in order.</param>
+    /// <param name="dataChannelPolicy">How data connections may be made; <see langword="null"/>: the secure default.</param>
+    /// <param name="loggerFactory">Where logs go; <see langword="null"/>: nowhere.</param>
+    /// <param name="timeProvider">The clock for timeouts; <see langword="null"/>: the system clock.</param>
+    /// <returns>A server that is not started yet.</returns>
+    public static FtpServer Create(
+        FtpServerOptions options,
+        IFtpFileSystemProvider fileSystemProvider,
+        IEnumerable<IFtpAuthenticator> authenticators,
+        IFtpDataChannelPolicy? dataChannelPolicy = null,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fileSystemProvider);
+        ArgumentNullException.ThrowIfNull(authenticators);
+        return new FtpServer(options, fileSystemProvider, authenticators.ToArray(),
+            dataChannelPolicy ?? new DefaultDataChannelPolicy(options), new FtpServerEvents(),
+            loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, null);
+    }
+
+    /// <summary>Events to audit or process sessions, logins and transfers.</summary>
+    public FtpServerEvents Events => _context.Events;
+
+    /// <summary>The endpoints the server listens on, with the ports actually bound (useful with port 0).</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+
+    /// <summary>The number of open sessions.</summary>
+    public int ActiveSessions => _sessions.Count;
+
+    /// <summary>Binds the endpoints and starts accepting connections.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The FTP server was started already; create a new one to start again.");
+        }
+
+        var validation = new Internal.Configuration.FtpServerOptionsValidator().Validate(null, _context.Options);
+        if (validation.Failed)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("Ftp", typeof(FtpServerOptions), validation.Failures);
+        }
+
+        try
+        {
+            foreach (var endPoint in _context.Options.Endpoints)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+                    {
+                        listener.DualMode = false;
+                    }
+
+                    listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    listener.Bind(endPoint);
+                    listener.Listen(512);
+                }
+                catch
+                {
+                    listener.Dispose();
+                    throw;
+                }
+
+                _listeners.Add(listener);
+                FtpLog.Listening(_context.Logger, (IPEndPoint)listener.LocalEndPoint!);
+            }
+        }
+        catch
+        {
+            foreach (var listener in _listeners)
+            {
+                listener.Dispose();
+            }
+
+            _listeners.Clear();
+            throw;
+        }
+
+        foreach (var listener in _listeners)
+        {
+            _acceptLoops.Add(AcceptLoopAsync(listener));
+        }
+
+        _heartbeat = _context.TimeProvider.CreateTimer(_ => OnHeartbeat(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops accepting connections, sends 421 to idle sessions, lets running commands and transfers finish for up to
+    /// <see cref="FtpServerLimits.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/> fires), then cuts the rest.
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the graceful wait short.</param>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        _heartbeat?.Dispose();
+
+        var sessions = _sessions.Values.ToArray();
+        foreach (var session in sessions)
+        {
+            session.BeginShutdown();
+        }
+
+        var all = Task.WhenAll(sessions.Select(s => s.Completion));
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            deadline.CancelAfter(_context.Options.Limits.ShutdownTimeout);
+            try
+            {
+                await all.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var session in _sessions.Values)
+                {
+                    session.Abort("Server shutting down.");
+                }
+            }
+        }
+
+        try
+        {
+            await all.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            FtpLog.ShutdownIncomplete(_context.Logger, _sessions.Count);
+        }
+
+        _context.PassivePorts.Dispose();
+    }
+
+    /// <summary>Stops the server (see <see cref="StopAsync"/>) and releases its resources.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == 1)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _heartbeat?.Dispose();
+        _stopping.Dispose();
+        _context.Metrics.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                FtpLog.AcceptFailed(_context.Logger, ex);
+                continue;
+            }
+
+            Accept(socket);
+        }
+    }
+
+    private void Accept(Socket socket)
+    {
+        var id = Interlocked.Increment(ref _nextSessionId);
+        var remote = (IPEndPoint)socket.RemoteEndPoint!;
+        var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        var limits = _context.Options.Limits;
+        var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
+        var session = new FtpSession(_context, socket, id);
+        if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
+        {
+            FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
+            _ = session.RefuseAsync(perIp > limits.MaxSessionsPerIp
+                ? "Too many connections from your address, try again later."
+                : "Too many users, try again later.").ContinueWith(_ => ReleaseIp(ip), TaskScheduler.Default);
+            return;
+        }
+
+        _sessions[id] = session;
+        _ = RunSessionAsync(session, ip);
+    }
+
+    private async Task RunSessionAsync(FtpSession session, IPAddress ip)
+    {
+        try
+        {
+            await session.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _sessions.TryRemove(session.Info.Id, out _);
+            ReleaseIp(ip);
+        }
+    }
+
+    private void ReleaseIp(IPAddress ip)
+    {
+        while (_sessionsPerIp.TryGetValue(ip, out var n))
+        {
+            if (n <= 1)
+            {
+                if (_sessionsPerIp.TryRemove(new KeyValuePair<IPAddress, int>(ip, n)))
+                {
+                    return;
+                }
+            }
+            else if (_sessionsPerIp.TryUpdate(ip, n - 1, n))
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnHeartbeat()
+    {
+        var now = _context.TimeProvider.GetTimestamp();
+        foreach (var session in _sessions.Values)
+        {
+            session.OnHeartbeat(now);
+        }
+    }
+}

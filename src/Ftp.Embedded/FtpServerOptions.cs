@@ -1,0 +1,33 @@
+using System.Net;
+
+namespace Ftp.Embedded;
+
+/// <summary>Settings of an <see cref="FtpServer"/>. Bound from the <c>Ftp</c> configuration section and validated on start.</summary>
+public sealed class FtpServerOptions
+{
+    /// <summary>
+    /// Where the server listens (IPv4 and IPv6). Port 0 picks a free port; <see cref="FtpServer.EndPoints"/> tells which.
+    /// Configuration form: <c>"Endpoints": [ "0.0.0.0:21", "[::]:21" ]</c>. At least one is required.
+    /// </summary>
+    public IList<IPEndPoint> Endpoints { get; } = new List<IPEndPoint>();
+
+    /// <summary>The text of the 220 greeting. Default <c>Ftp.Embedded ready</c>.</summary>
+    public string Greeting { get; set; } = "Ftp.Embedded ready";
+
+    /// <summary>
+    /// Host names HOST (RFC 7151) accepts. Empty (the default): any name is accepted.
+    /// </summary>
+    public IList<string> Hosts { get; } = new List<string>();
+
+    /// <summary>Limits and timeouts.</summary>
+    public FtpServerLimits Limits { get; } = new();
+
+    /// <summary>Passive-mode settings.</summary>
+    public FtpPassiveOptions Passive { get; } = new();
+
+    /// <summary>Active-mode settings.</summary>
+    public FtpActiveOptions Active { get; } = new();
+
+    /// <summary>Upload settings.</summary>
+    public FtpUploadOptions Uploads { get; } = new();
+}

@@ -1,0 +1,105 @@
+namespace Ftp.Embedded;
+
+/// <summary>How <see cref="IFtpFileSystem.OpenWriteAsync"/> opens a file.</summary>
+public enum FtpWriteMode
+{
+    /// <summary>Create the file, or truncate it if it exists (STOR).</summary>
+    Create,
+    /// <summary>Append to the file, creating it if missing (APPE).</summary>
+    Append,
+    /// <summary>Keep the file and write from the given offset on, truncating what follows (REST + STOR).</summary>
+    WriteAt,
+}
+
+/// <summary>
+/// One user's view of a filesystem. Every path arrives normalised and absolute within the user's root
+/// (<c>/</c>, <c>/a/b</c>): never <c>..</c>, never a host path.
+/// </summary>
+/// <remarks>
+/// Report errors with ordinary exceptions (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>,
+/// <see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>) or an <see cref="FtpException"/>; the engine maps
+/// them to reply codes. A filesystem may also implement <see cref="IFtpModificationTimeFileSystem"/> and
+/// <see cref="IFtpPhysicalPathFileSystem"/> to offer more.
+/// </remarks>
+public interface IFtpFileSystem
+{
+    /// <summary>Returns the entry at <paramref name="path"/>, or <see langword="null"/> if it does not exist.</summary>
+    /// <param name="path">A normalised absolute path.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Lists the entries of the directory at <paramref name="path"/>, streaming them.</summary>
+    /// <param name="path">A normalised absolute path of a directory.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Opens the file at <paramref name="path"/> for reading, positioned at <paramref name="offset"/>.</summary>
+    /// <param name="path">A normalised absolute path of a file.</param>
+    /// <param name="offset">Where to start reading (0 or a REST offset).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Opens the file at <paramref name="path"/> for writing.</summary>
+    /// <param name="path">A normalised absolute path of a file.</param>
+    /// <param name="mode">Create, append or write from an offset.</param>
+    /// <param name="offset">With <see cref="FtpWriteMode.WriteAt"/>: where to start writing.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Creates the directory at <paramref name="path"/>; its parent must exist.</summary>
+    /// <param name="path">A normalised absolute path.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="IOException">An entry with that name exists already.</exception>
+    ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the file at <paramref name="path"/>.</summary>
+    /// <param name="path">A normalised absolute path of a file.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the empty directory at <paramref name="path"/>.</summary>
+    /// <param name="path">A normalised absolute path of a directory.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="IOException">The directory is not empty.</exception>
+    ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renames or moves <paramref name="sourcePath"/> to <paramref name="destinationPath"/>. An existing file at <paramref name="destinationPath"/> is replaced
+    /// (as POSIX <c>rename</c> does); an existing directory there is an error.
+    /// </summary>
+    /// <param name="sourcePath">A normalised absolute path that exists.</param>
+    /// <param name="destinationPath">A normalised absolute path whose parent exists.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken);
+}
+
+/// <summary>An optional capability: the filesystem can set a file's modification time (MFMT).</summary>
+public interface IFtpModificationTimeFileSystem
+{
+    /// <summary>Sets the modification time of the file at <paramref name="path"/>.</summary>
+    /// <param name="path">A normalised absolute path of a file.</param>
+    /// <param name="lastWriteTime">The new modification time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask SetLastWriteTimeAsync(string path, DateTimeOffset lastWriteTime, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An optional capability: files are ordinary host files, which lets the engine send them without copying
+/// (<see cref="System.Net.Sockets.Socket.SendPacketsAsync(System.Net.Sockets.SocketAsyncEventArgs)"/>).
+/// </summary>
+public interface IFtpPhysicalPathFileSystem
+{
+    /// <summary>Returns the host path of the file at <paramref name="path"/>, or <see langword="null"/> if it has none.</summary>
+    /// <param name="path">A normalised absolute path of a file.</param>
+    string? GetPhysicalPath(string path);
+}
+
+/// <summary>Creates the filesystem a logged-in user sees.</summary>
+public interface IFtpFileSystemProvider
+{
+    /// <summary>Returns the filesystem for <paramref name="user"/>, rooted at the user's home directory.</summary>
+    /// <param name="user">The logged-in user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken);
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Ftp.Embedded.Internal.Hosting;
+
+/// <summary>Log messages with stable event ids. PASS arguments are never logged.</summary>
+internal static partial class FtpLog
+{
+    [LoggerMessage(1, LogLevel.Information, "FTP server listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(2, LogLevel.Warning, "Accepting a connection failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {Reason}")]
+    public static partial void SessionRefused(ILogger logger, IPEndPoint remoteEndPoint, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
+    public static partial void SessionStarted(ILogger logger, long sessionId, IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(5, LogLevel.Information, "Session {SessionId} ended after {Duration}")]
+    public static partial void SessionEnded(ILogger logger, long sessionId, TimeSpan duration);
+
+    [LoggerMessage(6, LogLevel.Debug, "Session {SessionId} command {Verb} {Argument}")]
+    public static partial void Command(ILogger logger, long sessionId, string verb, string argument);
+
+    [LoggerMessage(7, LogLevel.Information, "Session {SessionId} user {UserName} logged in")]
+    public static partial void LoginSucceeded(ILogger logger, long sessionId, string userName);
+
+    [LoggerMessage(8, LogLevel.Warning, "Session {SessionId} login failed for user {UserName} from {RemoteEndPoint}")]
+    public static partial void LoginFailed(ILogger logger, long sessionId, string userName, IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(9, LogLevel.Warning, "Session {SessionId} failed")]
+    public static partial void SessionFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "Session {SessionId}: the filesystem or authenticator failed on {Verb}")]
+    public static partial void ProviderFailed(ILogger logger, long sessionId, string verb, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Session {SessionId} closed: {Reason}")]
+    public static partial void SessionClosed(ILogger logger, long sessionId, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Session {SessionId} {Direction} {Path}: {Bytes} bytes in {Duration}, {Outcome}")]
+    public static partial void Transfer(ILogger logger, long sessionId, FtpTransferDirection direction, string path, long bytes, TimeSpan duration, string outcome);
+
+    [LoggerMessage(13, LogLevel.Warning, "A handler of FtpServerEvents threw")]
+    public static partial void EventHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Shutdown left {Count} sessions that did not end")]
+    public static partial void ShutdownIncomplete(ILogger logger, int count);
+
+    [LoggerMessage(15, LogLevel.Debug, "Session {SessionId} data connection failed")]
+    public static partial void DataConnectionFailed(ILogger logger, long sessionId, Exception exception);
+}

@@ -1,0 +1,50 @@
+using Ftp.Embedded.Internal.Commands;
+using Ftp.Embedded.Internal.Data;
+using Microsoft.Extensions.Logging;
+
+namespace Ftp.Embedded.Internal.Hosting;
+
+/// <summary>What every session of one server shares.</summary>
+internal sealed class ServerContext
+{
+    public ServerContext(
+        FtpServerOptions options,
+        IFtpFileSystemProvider fileSystemProvider,
+        IReadOnlyList<IFtpAuthenticator> authenticators,
+        IFtpDataChannelPolicy dataChannelPolicy,
+        FtpServerEvents events,
+        ILogger logger,
+        TimeProvider timeProvider,
+        FtpMetrics metrics)
+    {
+        Options = options;
+        FileSystemProvider = fileSystemProvider;
+        Authenticators = authenticators;
+        DataChannelPolicy = dataChannelPolicy;
+        Events = events;
+        Logger = logger;
+        TimeProvider = timeProvider;
+        Metrics = metrics;
+        PassivePorts = new PassivePortPool(options.Passive.PortRange);
+    }
+
+    public FtpServerOptions Options { get; }
+
+    public IFtpFileSystemProvider FileSystemProvider { get; }
+
+    public IReadOnlyList<IFtpAuthenticator> Authenticators { get; }
+
+    public IFtpDataChannelPolicy DataChannelPolicy { get; }
+
+    public FtpServerEvents Events { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public FtpMetrics Metrics { get; }
+
+    public PassivePortPool PassivePorts { get; }
+
+    public static CommandTable Commands => CommandTable.Instance;
+}
