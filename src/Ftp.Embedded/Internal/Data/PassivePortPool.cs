@@ -23,6 +23,8 @@ internal sealed class PassivePortPool : IDisposable
 
     public int InUse { get; private set; }
 
+    public int Capacity => _count;
+
     /// <summary>Takes the next free port after the last one handed out, or returns false when all are taken.</summary>
     public bool TryRent(out int port)
     {

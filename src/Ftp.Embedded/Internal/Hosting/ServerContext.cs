@@ -1,4 +1,3 @@
-using Ftp.Embedded.Internal.Commands;
 using Ftp.Embedded.Internal.Data;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +44,4 @@ internal sealed class ServerContext
     public FtpMetrics Metrics { get; }
 
     public PassivePortPool PassivePorts { get; }
-
-    public static CommandTable Commands => CommandTable.Instance;
 }

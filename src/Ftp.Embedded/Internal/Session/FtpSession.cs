@@ -1,30 +1,269 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Ftp.Embedded.Internal.Commands;
+using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Protocol;
 
 namespace Ftp.Embedded.Internal.Session;
 
-internal sealed class FtpSession
+/// <summary>One control connection: reads command lines, dispatches them, writes replies. One transfer at a time.</summary>
+#pragma warning disable CA1001 // Disposed at the end of RunAsync/RefuseAsync, which own the session's lifetime.
+internal sealed partial class FtpSession
+#pragma warning restore CA1001
 {
+    private readonly Socket _socket;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedAt;
+    private Stream _stream = Stream.Null;
+    private PipeReader _reader = null!;
+    private PipeWriter _writer = null!;
+    private long _lastActivity;
+    private volatile string? _closeReason;
+    private volatile bool _executing;
+
     public FtpSession(ServerContext context, Socket socket, long id)
     {
-        _ = context;
-        Info = new FtpSessionInfo(id, (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!);
+        Context = context;
+        _socket = socket;
+        Info = new FtpSessionInfo(id, Normalize((IPEndPoint)socket.RemoteEndPoint!), Normalize((IPEndPoint)socket.LocalEndPoint!));
+        _startedAt = _lastActivity = context.TimeProvider.GetTimestamp();
     }
+
+    public ServerContext Context { get; }
 
     public FtpSessionInfo Info { get; }
 
-    private readonly TaskCompletionSource _done = new();
+    public Task Completion => _completion.Task;
 
-    public Task Completion => _done.Task;
+    public SessionPhase Phase { get; set; } = SessionPhase.AwaitingUser;
 
-    public Task RunAsync() => _done.Task.IsCompleted ? throw new InvalidOperationException() : Task.CompletedTask;
+    public TransferSettings Settings { get; set; } = TransferSettings.Default;
 
-    public Task RefuseAsync(string message) => _done.Task.IsCompleted ? throw new InvalidOperationException() : Task.FromResult(message);
+    /// <summary>What the previous command left for this one; reset before every command.</summary>
+    public Pending Pending { get; set; } = Pending.None;
 
-    public void BeginShutdown() => _done.TrySetResult();
+    public string CurrentDirectory { get; set; } = VirtualPath.Root;
 
-    public void Abort(string reason) => _done.TrySetException(new InvalidOperationException(reason));
+    public string? PendingUserName { get; set; }
 
-    public void OnHeartbeat(long now) => _done.TrySetResult();
+    public int FailedLogins { get; set; }
+
+    public FtpUser? User { get; private set; }
+
+    public IFtpFileSystem? FileSystem { get; private set; }
+
+    /// <summary>The data connection PASV/EPSV/PORT/EPRT prepared, consumed by the next transfer.</summary>
+    public DataChannel? PreparedData { get; private set; }
+
+    public Transfer? CurrentTransfer { get; private set; }
+
+    public CancellationToken Aborted => _aborted.Token;
+
+    public bool IsTransferRunning => CurrentTransfer is { Task.IsCompleted: false };
+
+    public void SetUser(FtpUser? user, IFtpFileSystem? fileSystem)
+    {
+        User = user;
+        FileSystem = fileSystem;
+        Info.User = user;
+        CurrentDirectory = VirtualPath.Root;
+    }
+
+    public void SetPreparedData(DataChannel? channel)
+    {
+        PreparedData?.Dispose();
+        PreparedData = channel;
+    }
+
+    public DataChannel? TakePreparedData()
+    {
+        var channel = PreparedData;
+        PreparedData = null;
+        return channel;
+    }
+
+    public async Task RunAsync()
+    {
+        var events = Context.Events;
+        try
+        {
+            _socket.NoDelay = true;
+            _stream = new NetworkStream(_socket, ownsSocket: false);
+            _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+            _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+            Context.Metrics.SessionStarted();
+            FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
+            events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
+            await ReplyAsync(220, Context.Options.Greeting).ConfigureAwait(false);
+            await CommandLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away or the session was aborted.
+        }
+        catch (Exception ex)
+        {
+            FtpLog.SessionFailed(Context.Logger, Info.Id, ex);
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+            var duration = Context.TimeProvider.GetElapsedTime(_startedAt);
+            Context.Metrics.SessionEnded(duration);
+            FtpLog.SessionEnded(Context.Logger, Info.Id, duration);
+            events.RaiseSessionEnded(new FtpSessionEventArgs(Info));
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Answers a connection over a session limit with 421 and closes it, reading nothing.</summary>
+    public async Task RefuseAsync(string message)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var reply = System.Text.Encoding.ASCII.GetBytes($"421 {message}\r\n");
+            await _socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _socket.Dispose();
+            _writeLock.Dispose();
+            _aborted.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    private async Task CommandLoopAsync()
+    {
+        var maxLine = Context.Options.Limits.MaxLineLength;
+        while (true)
+        {
+            var result = await _reader.ReadAsync(_aborted.Token).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                if (_closeReason is { } reason)
+                {
+                    await ReplyAsync(421, reason).ConfigureAwait(false);
+                    return;
+                }
+
+                continue;
+            }
+
+            var buffer = result.Buffer;
+            var status = CommandParser.TryParse(ref buffer, maxLine, out var request);
+            switch (status)
+            {
+                case ParseStatus.Incomplete:
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+
+                    continue;
+                case ParseStatus.LineTooLong:
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                    await ReplyAsync(500, $"Command line too long (the limit is {maxLine} bytes); closing.").ConfigureAwait(false);
+                    return;
+                case ParseStatus.InvalidUtf8:
+                    _reader.AdvanceTo(buffer.Start);
+                    Touch();
+                    await ReplyAsync(501, "Command is not valid UTF-8.").ConfigureAwait(false);
+                    continue;
+                default:
+                    _reader.AdvanceTo(buffer.Start);
+                    break;
+            }
+
+            await ExecuteAsync(request).ConfigureAwait(false);
+            if (Phase == SessionPhase.Closing)
+            {
+                return;
+            }
+
+            if (_closeReason is { } closing && !IsTransferRunning)
+            {
+                await ReplyAsync(421, closing).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async ValueTask ExecuteAsync(FtpRequest request)
+    {
+        Touch();
+        _executing = true;
+        try
+        {
+            FtpLog.Command(Context.Logger, Info.Id, request.Verb, request.Verb == "PASS" ? "****" : request.Argument);
+            Context.Metrics.Command(request.Verb);
+            var command = CommandTable.Find(request.Verb);
+            if (command is null)
+            {
+                if (FtpVerbs.All.Contains(request.Verb))
+                {
+                    await ReplyAsync(502, $"{request.Verb} not implemented.").ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReplyAsync(500, $"'{request.Verb}': command not understood.").ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            if (CurrentTransfer is { } transfer && !transfer.Task.IsCompleted && !command.Flags.HasFlag(CommandFlags.DuringTransfer))
+            {
+                await transfer.Task.ConfigureAwait(false);
+            }
+
+            if (command.Flags.HasFlag(CommandFlags.NeedsLogin) && Phase != SessionPhase.LoggedIn)
+            {
+                await ReplyAsync(530, "Please log in with USER and PASS first.").ConfigureAwait(false);
+                Pending = Pending.None;
+                return;
+            }
+
+            var pending = Pending;
+            if (!command.Flags.HasFlag(CommandFlags.DuringTransfer))
+            {
+                Pending = Pending.None;
+            }
+
+            try
+            {
+                await command.Handler(this, request, pending).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!_aborted.IsCancellationRequested && ex is not (SocketException or ObjectDisposedException))
+            {
+                var (code, message) = FtpErrors.Map(ex);
+                if (code == 451)
+                {
+                    FtpLog.ProviderFailed(Context.Logger, Info.Id, request.Verb, ex);
+                }
+
+                await ReplyAsync(code, message).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _executing = false;
+            Touch();
+        }
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivity, Context.TimeProvider.GetTimestamp());
+
+    private static IPEndPoint Normalize(IPEndPoint endPoint)
+        => endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 }

@@ -1,0 +1,63 @@
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>Path resolution and permission checks shared by the commands; the engine checks before the filesystem is called.</summary>
+internal static class Access
+{
+    /// <summary>Resolves a client path against the current directory; replies 553 and returns null when it is refused.</summary>
+    public static async ValueTask<string?> ResolveAsync(FtpSession session, string argument)
+    {
+        var error = VirtualPath.TryResolve(session.CurrentDirectory, argument, session.Context.Options.Limits.MaxPathLength, out var path);
+        switch (error)
+        {
+            case PathError.None:
+                return path;
+            case PathError.TooLong:
+                await session.ReplyAsync(553, "File name too long.");
+                return null;
+            default:
+                await session.ReplyAsync(553, "File name not allowed: it contains a control character or a backslash.");
+                return null;
+        }
+    }
+
+    /// <summary>Resolves a required path argument: 501 when missing, 553 when refused.</summary>
+    public static async ValueTask<string?> RequirePathAsync(FtpSession session, FtpRequest request)
+    {
+        if (!request.HasArgument)
+        {
+            await session.ReplyAsync(501, $"{request.Verb} needs a path.");
+            return null;
+        }
+
+        return await ResolveAsync(session, request.Argument);
+    }
+
+    /// <summary>Checks <paramref name="permission"/>; replies 550 and returns false when the user lacks it.</summary>
+    public static async ValueTask<bool> DemandAsync(FtpSession session, FtpPermissions permission, string path)
+    {
+        var user = session.User!;
+        var allowed = user.Can(permission) && !(permission != FtpPermissions.Write && IsUploadOnly(user, path));
+        if (!allowed)
+        {
+            await session.ReplyAsync(550, "Permission denied.");
+        }
+
+        return allowed;
+    }
+
+    /// <summary>Whether <paramref name="path"/> lies in the anonymous upload-only folder (write once, never read).</summary>
+    public static bool IsUploadOnly(FtpUser user, string path)
+    {
+        if (user.UploadOnlyDirectory is not { } folder)
+        {
+            return false;
+        }
+
+        var error = VirtualPath.TryResolve(VirtualPath.Root, folder, 4096, out var root);
+        return error == PathError.None && root != VirtualPath.Root
+               && (path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
+    }
+}

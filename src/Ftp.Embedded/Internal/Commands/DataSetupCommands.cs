@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>PASV, EPSV (RFC 2428), PORT, EPRT (RFC 2428): prepare the data connection of the next transfer.</summary>
+internal static class DataSetupCommands
+{
+    public static async ValueTask Pasv(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.Settings.EpsvAll)
+        {
+            await session.ReplyAsync(503, "PASV not allowed after EPSV ALL.");
+            return;
+        }
+
+        var local = session.Info.LocalEndPoint.Address;
+        var advertised = await session.Context.DataChannelPolicy.GetPassiveAddressAsync(session.Info, session.Aborted);
+        if (advertised.IsIPv4MappedToIPv6)
+        {
+            advertised = advertised.MapToIPv4();
+        }
+
+        if (local.AddressFamily != AddressFamily.InterNetwork || advertised.AddressFamily != AddressFamily.InterNetwork)
+        {
+            await session.ReplyAsync(522, "PASV needs IPv4; use EPSV.");
+            return;
+        }
+
+        var channel = await OpenPassiveAsync(session, local);
+        if (channel is null)
+        {
+            return;
+        }
+
+        var a = advertised.GetAddressBytes();
+        var port = channel.Port;
+        await session.ReplyAsync(227, string.Create(CultureInfo.InvariantCulture,
+            $"Entering Passive Mode ({a[0]},{a[1]},{a[2]},{a[3]},{port >> 8},{port & 0xFF})."));
+    }
+
+    public static async ValueTask Epsv(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var argument = request.Argument.Trim();
+        var local = session.Info.LocalEndPoint.Address;
+        var family = local.AddressFamily == AddressFamily.InterNetwork ? "1" : "2";
+        if (argument.Equals("ALL", StringComparison.OrdinalIgnoreCase))
+        {
+            session.Settings = session.Settings with { EpsvAll = true };
+            await session.ReplyAsync(200, "EPSV ALL okay.");
+            return;
+        }
+
+        if (argument.Length > 0 && argument != family)
+        {
+            await session.ReplyAsync(argument is "1" or "2" ? 522 : 501,
+                argument is "1" or "2" ? $"Network protocol not supported, use ({family})" : "EPSV takes 1, 2 or ALL.");
+            return;
+        }
+
+        var channel = await OpenPassiveAsync(session, local);
+        if (channel is not null)
+        {
+            await session.ReplyAsync(229, string.Create(CultureInfo.InvariantCulture, $"Entering Extended Passive Mode (|||{channel.Port}|)"));
+        }
+    }
+
+    public static async ValueTask Port(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (!await CheckActiveAllowedAsync(session, "PORT"))
+        {
+            return;
+        }
+
+        if (!TryParsePort(request.Argument, out var target))
+        {
+            await session.ReplyAsync(501, "PORT takes h1,h2,h3,h4,p1,p2.");
+            return;
+        }
+
+        await PrepareActiveAsync(session, target, "PORT");
+    }
+
+    public static async ValueTask Eprt(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (!await CheckActiveAllowedAsync(session, "EPRT"))
+        {
+            return;
+        }
+
+        switch (TryParseEprt(request.Argument, out var target))
+        {
+            case EprtResult.UnsupportedFamily:
+                await session.ReplyAsync(522, "Network protocol not supported, use (1,2)");
+                return;
+            case EprtResult.Invalid:
+                await session.ReplyAsync(501, "EPRT takes |1|IPv4 address|port| or |2|IPv6 address|port|.");
+                return;
+        }
+
+        await PrepareActiveAsync(session, target!, "EPRT");
+    }
+
+    internal static bool TryParsePort(string argument, out IPEndPoint target)
+    {
+        target = null!;
+        var parts = argument.Trim().Split(',');
+        if (parts.Length != 6)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[6];
+        for (var i = 0; i < 6; i++)
+        {
+            if (!byte.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]))
+            {
+                return false;
+            }
+        }
+
+        var port = (bytes[4] << 8) | bytes[5];
+        if (port == 0)
+        {
+            return false;
+        }
+
+        target = new IPEndPoint(new IPAddress(bytes[..4]), port);
+        return true;
+    }
+
+    internal enum EprtResult
+    {
+        Ok,
+        Invalid,
+        UnsupportedFamily,
+    }
+
+    internal static EprtResult TryParseEprt(string argument, out IPEndPoint? target)
+    {
+        target = null;
+        argument = argument.Trim();
+        if (argument.Length < 7)
+        {
+            return EprtResult.Invalid;
+        }
+
+        var delimiter = argument[0];
+        if (delimiter < 33 || delimiter > 126 || argument[^1] != delimiter)
+        {
+            return EprtResult.Invalid;
+        }
+
+        var parts = argument[1..^1].Split(delimiter);
+        if (parts.Length != 3)
+        {
+            return EprtResult.Invalid;
+        }
+
+        if (parts[0] is not ("1" or "2"))
+        {
+            return int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out _) ? EprtResult.UnsupportedFamily : EprtResult.Invalid;
+        }
+
+        var family = parts[0] == "1" ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+        if (!IPAddress.TryParse(parts[1], out var address) || address.AddressFamily != family
+            || !ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
+        {
+            return EprtResult.Invalid;
+        }
+
+        target = new IPEndPoint(address, port);
+        return EprtResult.Ok;
+    }
+
+    private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(FtpSession session, IPAddress local)
+    {
+        // One listener per session: a new PASV/EPSV replaces the previous one and frees its port.
+        session.SetPreparedData(null);
+        var channel = PassiveDataChannel.TryCreate(session.Context, local);
+        if (channel is null)
+        {
+            await session.ReplyAsync(425, "Can't open data connection: no passive port is free, try again later.");
+            return null;
+        }
+
+        session.SetPreparedData(channel);
+        return channel;
+    }
+
+    private static async ValueTask<bool> CheckActiveAllowedAsync(FtpSession session, string verb)
+    {
+        if (session.Settings.EpsvAll)
+        {
+            await session.ReplyAsync(503, $"{verb} not allowed after EPSV ALL.");
+            return false;
+        }
+
+        if (!session.Context.Options.Active.Enabled)
+        {
+            await session.ReplyAsync(502, "Active mode is disabled on this server; use PASV or EPSV.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async ValueTask PrepareActiveAsync(FtpSession session, IPEndPoint target, string verb)
+    {
+        if (target.Address.IsIPv4MappedToIPv6)
+        {
+            target = new IPEndPoint(target.Address.MapToIPv4(), target.Port);
+        }
+
+        if (!session.Context.DataChannelPolicy.AllowActive(session.Info, target))
+        {
+            // RFC 2577: never connect to a third party or a privileged port on a client's behalf.
+            await session.ReplyAsync(504, $"{verb} refused: data connections go only to your own address and ports 1024 and above.");
+            return;
+        }
+
+        var local = session.Info.LocalEndPoint.Address;
+        session.SetPreparedData(new ActiveDataChannel(target, local, session.Context.Options.Active.UsePort20));
+        await session.ReplyAsync(200, $"{verb} command successful.");
+    }
+}

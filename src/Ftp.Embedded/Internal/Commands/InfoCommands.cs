@@ -1,0 +1,182 @@
+using System.Text;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>NOOP, SYST, FEAT, OPTS, HELP, STAT, CLNT, ALLO, TYPE, MODE, STRU.</summary>
+internal static class InfoCommands
+{
+    public static ValueTask Noop(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(200, "NOOP okay.");
+
+    public static ValueTask Syst(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(215, "UNIX Type: L8");
+
+    public static ValueTask Clnt(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(200, "Noted.");
+
+    public static ValueTask Allo(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(202, "ALLO not needed here.");
+
+    /// <summary>FEAT (RFC 2389): only what this session can really do.</summary>
+    public static ValueTask Feat(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var features = new List<string> { "EPRT", "EPSV", "HOST", "MDTM" };
+        if (SupportsModificationTime(session))
+        {
+            features.Add("MFMT");
+        }
+
+        features.Add("MLST " + ListingFormatter.FeatFacts(session.Settings));
+        features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8"]);
+        return session.ReplyMultilineAsync(211, "Features:", features, "End");
+    }
+
+    public static async ValueTask Opts(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var argument = request.Argument.Trim();
+        var space = argument.IndexOf(' ', StringComparison.Ordinal);
+        var option = (space < 0 ? argument : argument[..space]).ToUpperInvariant();
+        var value = space < 0 ? "" : argument[(space + 1)..].Trim();
+        switch (option)
+        {
+            case "UTF8" or "UTF-8":
+                if (value.Length == 0 || value.Equals("ON", StringComparison.OrdinalIgnoreCase))
+                {
+                    session.Settings = session.Settings with { Utf8 = true };
+                    await session.ReplyAsync(200, "UTF8 set to on.");
+                }
+                else if (value.Equals("OFF", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Names stay UTF-8 (RFC 2640 recommends it); accept the request so clients carry on.
+                    await session.ReplyAsync(200, "UTF8 set to off; names are still sent as UTF-8.");
+                }
+                else
+                {
+                    await session.ReplyAsync(501, "OPTS UTF8 takes ON or OFF.");
+                }
+
+                break;
+            case "MLST":
+                session.Settings = session.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) };
+                await session.ReplyAsync(200, "MLST OPTS " + ListingFormatter.SelectedFacts(session.Settings.MlstFacts));
+                break;
+            case "":
+                await session.ReplyAsync(501, "OPTS needs an option.");
+                break;
+            default:
+                await session.ReplyAsync(501, "Option not understood.");
+                break;
+        }
+    }
+
+    /// <summary>HELP (RFC 959 section 4.1.3), generated from the command table.</summary>
+    public static async ValueTask Help(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (request.HasArgument)
+        {
+            var verb = request.Argument.Trim().ToUpperInvariant();
+            if (CommandTable.Find(verb) is { } command)
+            {
+                await session.ReplyAsync(214, "Syntax: " + command.Syntax);
+            }
+            else
+            {
+                await session.ReplyAsync(501, "Unknown command.");
+            }
+
+            return;
+        }
+
+        var lines = CommandTable.All.Select(c => c.Verb).Chunk(10).Select(chunk => string.Join(' ', chunk.Select(v => v.PadRight(5))).TrimEnd());
+        await session.ReplyMultilineAsync(214, "The following commands are recognized:", lines, "Help okay.");
+    }
+
+    /// <summary>STAT: server status, transfer progress, or a listing over the control connection.</summary>
+    public static async ValueTask Stat(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.CurrentTransfer is { Task.IsCompleted: false } transfer)
+        {
+            await session.ReplyAsync(213, $"Status: {transfer.Description}; {transfer.Bytes} bytes transferred.");
+            return;
+        }
+
+        if (request.HasArgument)
+        {
+            if (session.Phase != SessionPhase.LoggedIn)
+            {
+                await session.ReplyAsync(530, "Please log in with USER and PASS first.");
+                return;
+            }
+
+            await ListingCommands.StatPath(session, request);
+            return;
+        }
+
+        var status = new List<string>
+        {
+            $"Connected to {session.Info.LocalEndPoint.Address} from {session.Info.RemoteEndPoint.Address}",
+            session.User is { } user ? $"Logged in as {user.Name}" : "Not logged in",
+            $"TYPE: {(session.Settings.Type == DataType.Ascii ? "ASCII" : "BINARY")}; STRUcture: File; transfer MODE: Stream",
+            $"Session timeout in seconds is {(int)session.Context.Options.Limits.IdleTimeout.TotalSeconds}",
+            session.PreparedData is null ? "No data connection" : "Data connection prepared",
+        };
+        await session.ReplyMultilineAsync(211, "FTP server status:", status, "End of status.");
+    }
+
+    /// <summary>TYPE A [N], TYPE I, TYPE L 8 (RFC 959 section 3.1.1).</summary>
+    public static async ValueTask Type(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var parts = request.Argument.ToUpperInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        DataType? type = parts switch
+        {
+            ["A"] or ["A", "N"] => DataType.Ascii,
+            ["I"] or ["L", "8"] => DataType.Binary,
+            _ => null,
+        };
+        if (type is { } t)
+        {
+            session.Settings = session.Settings with { Type = t };
+            await session.ReplyAsync(200, t == DataType.Ascii ? "Type set to A." : "Type set to I.");
+        }
+        else if (parts is ["A" or "E", ..] or ["L", ..] or ["E"])
+        {
+            await session.ReplyAsync(504, "Type not supported; use A or I.");
+        }
+        else
+        {
+            await session.ReplyAsync(501, "TYPE takes A, I or L 8.");
+        }
+    }
+
+    public static ValueTask Mode(FtpSession session, FtpRequest request, Pending pending)
+        => SingleLetter(session, request, "S", "Mode set to S.", "Only stream mode (S) is supported.", "MODE");
+
+    public static ValueTask Stru(FtpSession session, FtpRequest request, Pending pending)
+        => SingleLetter(session, request, "F", "Structure set to F.", "Only file structure (F) is supported.", "STRU");
+
+    internal static bool SupportsModificationTime(FtpSession session)
+        => session.FileSystem is IFtpModificationTimeFileSystem
+           || (session.FileSystem is null && session.Context.FileSystemProvider is PhysicalFileSystemProvider or InMemoryFileSystemProvider or IFtpModificationTimeFileSystem);
+
+    private static ValueTask SingleLetter(FtpSession session, FtpRequest request, string supported, string ok, string unsupported, string verb)
+    {
+        var argument = request.Argument.Trim();
+        if (argument.Equals(supported, StringComparison.OrdinalIgnoreCase))
+        {
+            return session.ReplyAsync(200, ok);
+        }
+
+        return argument.Length == 1 && char.IsAsciiLetter(argument[0])
+            ? session.ReplyAsync(504, unsupported)
+            : session.ReplyAsync(501, $"{verb} takes one letter.");
+    }
+
+    internal static string Escape(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? '?' : c);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,191 @@
+using System.IO.Pipelines;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>LIST, NLST, MLSD, MLST and STAT with a path. Listings stream: memory stays flat for any directory size.</summary>
+internal static class ListingCommands
+{
+    private const int FlushThreshold = 32 * 1024;
+
+    private enum Format
+    {
+        List,
+        Names,
+        Facts,
+    }
+
+    public static ValueTask List(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.List);
+
+    public static ValueTask Nlst(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.Names);
+
+    public static ValueTask Mlsd(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.Facts);
+
+    /// <summary>MLST (RFC 3659 section 7): the facts of one entry over the control connection.</summary>
+    public static async ValueTask Mlst(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = request.HasArgument ? await Access.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        {
+            return;
+        }
+
+        var info = await GetEntryAsync(session, path);
+        if (info is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
+        var user = session.User!;
+        var facts = session.Settings.MlstFacts;
+        await session.ReplyStreamingAsync(250, $"Listing {path}", (writer, _) =>
+        {
+            ListingFormatter.WriteFactsLine(writer, info, path, facts, user, path, leadingSpace: true);
+            return ValueTask.CompletedTask;
+        }, "End");
+    }
+
+    /// <summary>STAT path: the LIST lines over the control connection as a 213 multi-line reply.</summary>
+    public static async ValueTask StatPath(FtpSession session, FtpRequest request)
+    {
+        var path = await Access.ResolveAsync(session, StripOptions(request.Argument));
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        {
+            return;
+        }
+
+        var info = await GetEntryAsync(session, path);
+        if (info is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
+        var fileSystem = session.FileSystem!;
+        var now = session.Context.TimeProvider.GetUtcNow();
+        await session.ReplyStreamingAsync(213, $"Status of {path}:", async (writer, ct) =>
+        {
+            if (!info.IsDirectory)
+            {
+                WriteSpace(writer);
+                ListingFormatter.WriteListLine(writer, info, now);
+                return;
+            }
+
+            await foreach (var entry in fileSystem.ListAsync(path, ct))
+            {
+                WriteSpace(writer);
+                ListingFormatter.WriteListLine(writer, entry, now);
+                if (writer.UnflushedBytes > FlushThreshold)
+                {
+                    await writer.FlushAsync(ct);
+                }
+            }
+        }, "End of status.");
+    }
+
+    private static async ValueTask StartAsync(FtpSession session, FtpRequest request, Format format)
+    {
+        var argument = format == Format.Facts ? request.Argument : StripOptions(request.Argument);
+        var path = argument.Length > 0 ? await Access.ResolveAsync(session, argument) : session.CurrentDirectory;
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        {
+            return;
+        }
+
+        var info = await GetEntryAsync(session, path);
+        if (info is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
+        if (format == Format.Facts && !info.IsDirectory)
+        {
+            await session.ReplyAsync(501, "MLSD needs a directory; use MLST for a file.");
+            return;
+        }
+
+        var fileSystem = session.FileSystem!;
+        var user = session.User!;
+        var facts = session.Settings.MlstFacts;
+        var now = session.Context.TimeProvider.GetUtcNow();
+        var title = format switch
+        {
+            Format.Facts => "MLSD",
+            Format.Names => "file list",
+            _ => "directory listing",
+        };
+        await session.StartTransferAsync($"Opening ASCII mode data connection for {title}.", async (socket, stream, transfer, ct) =>
+        {
+            var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+            try
+            {
+                if (!info.IsDirectory)
+                {
+                    Write(writer, format, info, path, facts, user, now);
+                }
+                else
+                {
+                    await foreach (var entry in fileSystem.ListAsync(path, ct))
+                    {
+                        Write(writer, format, entry, VirtualPath.Combine(path, entry.Name), facts, user, now);
+                        if (writer.UnflushedBytes > FlushThreshold)
+                        {
+                            transfer.Progress((int)writer.UnflushedBytes);
+                            await writer.FlushAsync(ct);
+                        }
+                    }
+                }
+
+                transfer.Progress((int)writer.UnflushedBytes);
+                await writer.FlushAsync(ct);
+            }
+            finally
+            {
+                await writer.CompleteAsync();
+            }
+        }, audit: null);
+    }
+
+    private static void Write(PipeWriter writer, Format format, FtpFileInfo entry, string path, MlstFacts facts, FtpUser user, DateTimeOffset now)
+    {
+        switch (format)
+        {
+            case Format.List:
+                ListingFormatter.WriteListLine(writer, entry, now);
+                break;
+            case Format.Names:
+                ListingFormatter.WriteNameLine(writer, entry.Name);
+                break;
+            default:
+                ListingFormatter.WriteFactsLine(writer, entry, path, facts, user, entry.Name);
+                break;
+        }
+    }
+
+    private static async ValueTask<FtpFileInfo?> GetEntryAsync(FtpSession session, string path)
+        => await session.FileSystem!.GetInfoAsync(path, session.Aborted)
+           ?? (path == VirtualPath.Root ? new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch) : null);
+
+    /// <summary>Drops <c>ls</c>-style options (<c>-a</c>, <c>-l</c>, <c>-la</c>…) that clients send with LIST and NLST.</summary>
+    internal static string StripOptions(string argument)
+    {
+        var rest = argument.TrimStart();
+        while (rest.StartsWith('-'))
+        {
+            var space = rest.IndexOf(' ', StringComparison.Ordinal);
+            rest = space < 0 ? "" : rest[(space + 1)..].TrimStart();
+        }
+
+        return rest;
+    }
+
+    private static void WriteSpace(PipeWriter writer)
+    {
+        writer.GetSpan(1)[0] = (byte)' ';
+        writer.Advance(1);
+    }
+}

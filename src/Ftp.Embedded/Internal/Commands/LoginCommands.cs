@@ -1,0 +1,168 @@
+using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>USER, PASS, ACCT, REIN, QUIT, HOST (RFC 959 section 4.1.1, RFC 7151).</summary>
+internal static class LoginCommands
+{
+    public static async ValueTask User(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (!request.HasArgument)
+        {
+            await session.ReplyAsync(501, "USER needs a user name.");
+            return;
+        }
+
+        if (session.Phase == SessionPhase.LoggedIn)
+        {
+            // RFC 959 lets USER change users; start over as if REIN had been sent.
+            Logout(session);
+        }
+
+        session.PendingUserName = request.Argument;
+        session.Phase = SessionPhase.AwaitingPassword;
+        // 331 for every name: the reply does not tell which accounts exist.
+        await session.ReplyAsync(331, IsAnonymousName(session, request.Argument)
+            ? "Anonymous login okay, send your email address as password."
+            : "User name okay, need password.");
+    }
+
+    public static async ValueTask Pass(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.Phase == SessionPhase.LoggedIn)
+        {
+            await session.ReplyAsync(503, "Already logged in.");
+            return;
+        }
+
+        if (session.Phase != SessionPhase.AwaitingPassword || session.PendingUserName is not { } userName)
+        {
+            await session.ReplyAsync(503, "Login with USER first.");
+            return;
+        }
+
+        var context = session.Context;
+        var login = new FtpLoginContext(userName, request.Argument, session.Info);
+        var user = await AuthenticateAsync(context.Authenticators, login, session.Aborted);
+        IFtpFileSystem? fileSystem = null;
+        if (user is not null)
+        {
+            try
+            {
+                fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, session.Aborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
+                user = null;
+            }
+        }
+
+        if (user is null || fileSystem is null)
+        {
+            session.PendingUserName = null;
+            session.Phase = SessionPhase.AwaitingUser;
+            session.FailedLogins++;
+            context.Metrics.LoginFailed();
+            FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
+            context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
+            var delay = context.Options.Limits.FailedLoginDelay;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, context.TimeProvider, session.Aborted);
+            }
+
+            await session.ReplyAsync(530, "Login incorrect.");
+            if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
+            {
+                await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
+                session.Phase = SessionPhase.Closing;
+            }
+
+            return;
+        }
+
+        session.PendingUserName = null;
+        session.SetUser(user, fileSystem);
+        session.Phase = SessionPhase.LoggedIn;
+        FtpLog.LoginSucceeded(context.Logger, session.Info.Id, user.Name);
+        context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(session.Info, userName));
+        await session.ReplyAsync(230, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+    }
+
+    public static ValueTask Acct(FtpSession session, FtpRequest request, Pending pending)
+        => session.ReplyAsync(202, "ACCT not needed here.");
+
+    public static async ValueTask Rein(FtpSession session, FtpRequest request, Pending pending)
+    {
+        Logout(session);
+        session.Info.Host = null;
+        await session.ReplyAsync(220, session.Context.Options.Greeting);
+    }
+
+    public static async ValueTask Quit(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.CurrentTransfer is { } transfer)
+        {
+            // Let the running transfer finish (or hit its stall timeout), then say goodbye.
+            await transfer.Task;
+        }
+
+        await session.ReplyAsync(221, "Goodbye.");
+        session.Phase = SessionPhase.Closing;
+    }
+
+    public static async ValueTask Host(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.Phase == SessionPhase.LoggedIn || session.Phase == SessionPhase.AwaitingPassword)
+        {
+            await session.ReplyAsync(503, "HOST must come before USER.");
+            return;
+        }
+
+        if (!request.HasArgument)
+        {
+            await session.ReplyAsync(501, "HOST needs a host name.");
+            return;
+        }
+
+        var hosts = session.Context.Options.Hosts;
+        var name = request.Argument.Trim();
+        if (hosts.Count > 0 && !hosts.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            await session.ReplyAsync(504, "Unknown host.");
+            return;
+        }
+
+        session.Info.Host = name;
+        await session.ReplyAsync(220, $"Host {name} accepted.");
+    }
+
+    internal static async ValueTask<FtpUser?> AuthenticateAsync(IReadOnlyList<IFtpAuthenticator> authenticators, FtpLoginContext login, CancellationToken cancellationToken)
+    {
+        foreach (var authenticator in authenticators)
+        {
+            var user = await authenticator.AuthenticateAsync(login, cancellationToken);
+            if (user is not null || authenticator.IsKnownUser(login.UserName))
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAnonymousName(FtpSession session, string name)
+        => name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);
+
+    private static void Logout(FtpSession session)
+    {
+        session.SetPreparedData(null);
+        session.SetUser(null, null);
+        session.PendingUserName = null;
+        session.Phase = SessionPhase.AwaitingUser;
+        session.Settings = TransferSettings.Default;
+    }
+}

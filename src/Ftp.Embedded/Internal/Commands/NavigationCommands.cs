@@ -1,0 +1,225 @@
+using System.Globalization;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>PWD, CWD, CDUP, MKD, RMD, DELE, RNFR, RNTO, SIZE, MDTM, MFMT.</summary>
+internal static class NavigationCommands
+{
+    public static ValueTask Pwd(FtpSession session, FtpRequest request, Pending pending)
+        => session.ReplyAsync(257, $"{ReplyWriter.QuotePath(session.CurrentDirectory)} is the current directory.");
+
+    public static async ValueTask Cwd(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null)
+        {
+            return;
+        }
+
+        await ChangeDirectoryAsync(session, path);
+    }
+
+    public static async ValueTask Cdup(FtpSession session, FtpRequest request, Pending pending)
+        => await ChangeDirectoryAsync(session, VirtualPath.GetParent(session.CurrentDirectory));
+
+    public static async ValueTask Mkd(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.CreateDirectory, path))
+        {
+            return;
+        }
+
+        if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is not null)
+        {
+            await session.ReplyAsync(550, "Cannot create directory: the name exists already.");
+            return;
+        }
+
+        await session.FileSystem!.CreateDirectoryAsync(path, session.Aborted);
+        await session.ReplyAsync(257, $"{ReplyWriter.QuotePath(path)} created.");
+    }
+
+    public static async ValueTask Rmd(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Delete, path))
+        {
+            return;
+        }
+
+        var info = path == VirtualPath.Root ? null : await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        if (info is not { IsDirectory: true })
+        {
+            await session.ReplyAsync(550, path == VirtualPath.Root ? "Cannot remove the root directory." : "No such directory.");
+            return;
+        }
+
+        try
+        {
+            await session.FileSystem!.DeleteDirectoryAsync(path, session.Aborted);
+        }
+        catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
+        {
+            await session.ReplyAsync(550, "Cannot remove directory: it is not empty.");
+            return;
+        }
+
+        await session.ReplyAsync(250, "Directory removed.");
+    }
+
+    public static async ValueTask Dele(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Delete, path))
+        {
+            return;
+        }
+
+        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        if (info is null || info.IsDirectory)
+        {
+            await session.ReplyAsync(550, info is null ? "No such file." : "Is a directory; use RMD.");
+            return;
+        }
+
+        await session.FileSystem!.DeleteFileAsync(path, session.Aborted);
+        await session.ReplyAsync(250, "File deleted.");
+    }
+
+    public static async ValueTask Rnfr(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Rename, path))
+        {
+            return;
+        }
+
+        if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
+        session.Pending = session.Pending with { RenameFrom = path };
+        await session.ReplyAsync(350, "Ready for RNTO.");
+    }
+
+    public static async ValueTask Rnto(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (pending.RenameFrom is not { } from)
+        {
+            await session.ReplyAsync(503, "Send RNFR first.");
+            return;
+        }
+
+        var to = await Access.RequirePathAsync(session, request);
+        if (to is null || !await Access.DemandAsync(session, FtpPermissions.Rename, to))
+        {
+            return;
+        }
+
+        if (to == VirtualPath.Root || to == from || to.StartsWith(from + "/", StringComparison.Ordinal))
+        {
+            await session.ReplyAsync(553, "Cannot rename to that name.");
+            return;
+        }
+
+        var target = await session.FileSystem!.GetInfoAsync(to, session.Aborted);
+        if (target is { IsDirectory: true })
+        {
+            await session.ReplyAsync(550, "Cannot rename: a directory with that name exists.");
+            return;
+        }
+
+        await session.FileSystem!.RenameAsync(from, to, session.Aborted);
+        await session.ReplyAsync(250, "Rename successful.");
+    }
+
+    public static async ValueTask Size(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var info = await GetFileAsync(session, request);
+        if (info is not null)
+        {
+            await session.ReplyAsync(213, info.Length.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    public static async ValueTask Mdtm(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var info = await GetFileAsync(session, request);
+        if (info is not null)
+        {
+            await session.ReplyAsync(213, ListingFormatter.FormatTime(info.LastWriteTime));
+        }
+    }
+
+    /// <summary>MFMT (draft-somers-ftp-mfxx): <c>MFMT YYYYMMDDHHMMSS path</c>.</summary>
+    public static async ValueTask Mfmt(FtpSession session, FtpRequest request, Pending pending)
+    {
+        if (session.FileSystem is not IFtpModificationTimeFileSystem setter)
+        {
+            await session.ReplyAsync(502, "MFMT is not supported by this filesystem.");
+            return;
+        }
+
+        var space = request.Argument.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0 || !ListingFormatter.TryParseTime(request.Argument.AsSpan(0, space), out var time))
+        {
+            await session.ReplyAsync(501, "MFMT takes YYYYMMDDHHMMSS[.sss] and a path.");
+            return;
+        }
+
+        var path = await Access.ResolveAsync(session, request.Argument[(space + 1)..]);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Write, path))
+        {
+            return;
+        }
+
+        var info = await session.FileSystem.GetInfoAsync(path, session.Aborted);
+        if (info is null || info.IsDirectory)
+        {
+            await session.ReplyAsync(550, "No such file.");
+            return;
+        }
+
+        await setter.SetLastWriteTimeAsync(path, time, session.Aborted);
+        await session.ReplyAsync(213, $"Modify={ListingFormatter.FormatTime(time)}; {VirtualPath.GetName(path)}");
+    }
+
+    private static async ValueTask<FtpFileInfo?> GetFileAsync(FtpSession session, FtpRequest request)
+    {
+        var path = await Access.RequirePathAsync(session, request);
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        {
+            return null;
+        }
+
+        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        if (info is null || info.IsDirectory)
+        {
+            await session.ReplyAsync(550, info is null ? "No such file." : "Not a plain file.");
+            return null;
+        }
+
+        return info;
+    }
+
+    private static async ValueTask ChangeDirectoryAsync(FtpSession session, string path)
+    {
+        if (path != VirtualPath.Root)
+        {
+            var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+            if (info is not { IsDirectory: true })
+            {
+                await session.ReplyAsync(550, info is null ? "No such directory." : "Not a directory.");
+                return;
+            }
+        }
+
+        session.CurrentDirectory = path;
+        await session.ReplyAsync(250, $"Directory changed to {path}.");
+    }
+}

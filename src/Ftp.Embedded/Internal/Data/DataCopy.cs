@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Data;
+
+/// <summary>Moves bytes between a file and the data connection through pooled buffers, or with zero copy for files on disk.</summary>
+internal static class DataCopy
+{
+    private const int BufferSize = 256 * 1024;
+    private const int SendFileChunk = 16 * 1024 * 1024;
+
+    public static async ValueTask CopyAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                transfer.Progress(read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Sends a file with the kernel's sendfile (Socket.SendPacketsAsync), in chunks so progress and aborts are seen.</summary>
+    public static async ValueTask SendFileAsync(Socket socket, FileStream file, long offset, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var length = file.Length;
+        using var args = new SocketAsyncEventArgs();
+        var completion = new SendPacketsCompletion(args);
+        while (offset < length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = (int)Math.Min(SendFileChunk, length - offset);
+            args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: false)];
+            await completion.SendAsync(socket);
+            offset += count;
+            transfer.Progress(count);
+        }
+    }
+
+    /// <summary>TYPE A download: bare LF becomes CRLF (RFC 959 section 3.1.1.1).</summary>
+    public static async ValueTask CopyToAsciiAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(BufferSize / 2);
+        var output = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var previous = (byte)0;
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(input.AsMemory(0, BufferSize / 2), cancellationToken)) > 0)
+            {
+                var written = 0;
+                for (var i = 0; i < read; i++)
+                {
+                    var b = input[i];
+                    if (b == (byte)'\n' && previous != (byte)'\r')
+                    {
+                        output[written++] = (byte)'\r';
+                    }
+
+                    output[written++] = b;
+                    previous = b;
+                }
+
+                await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
+                transfer.Progress(written);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>TYPE A upload: CRLF becomes LF; a lone CR is kept.</summary>
+    public static async ValueTask CopyFromAsciiAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
+        var pendingCr = false;
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(input.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                var written = 0;
+                for (var i = 0; i < read; i++)
+                {
+                    var b = input[i];
+                    if (pendingCr)
+                    {
+                        pendingCr = false;
+                        if (b != (byte)'\n')
+                        {
+                            output[written++] = (byte)'\r';
+                        }
+                    }
+
+                    if (b == (byte)'\r')
+                    {
+                        pendingCr = true;
+                        continue;
+                    }
+
+                    output[written++] = b;
+                }
+
+                await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
+                transfer.Progress(read);
+            }
+
+            if (pendingCr)
+            {
+                output[0] = (byte)'\r';
+                await destination.WriteAsync(output.AsMemory(0, 1), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>Awaits SocketAsyncEventArgs completions of SendPacketsAsync.</summary>
+    private sealed class SendPacketsCompletion
+    {
+        private readonly SocketAsyncEventArgs _args;
+        private TaskCompletionSource? _pending;
+
+        public SendPacketsCompletion(SocketAsyncEventArgs args)
+        {
+            _args = args;
+            _args.Completed += (_, e) => Complete(e);
+        }
+
+        public Task SendAsync(Socket socket)
+        {
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pending = tcs;
+            if (!socket.SendPacketsAsync(_args))
+            {
+                Complete(_args);
+            }
+
+            return tcs.Task;
+        }
+
+        private void Complete(SocketAsyncEventArgs e)
+        {
+            var tcs = _pending!;
+            if (e.SocketError == SocketError.Success)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(new SocketException((int)e.SocketError));
+            }
+        }
+    }
+}

@@ -1,0 +1,299 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Protocol;
+
+/// <summary>
+/// Formats listing lines straight into UTF-8 buffers: LIST in the Unix <c>ls -l</c> layout that FileZilla, WinSCP, lftp
+/// and curl parse, and MLSD/MLST fact lines (RFC 3659 section 7). Times are UTC, month names English.
+/// </summary>
+internal static class ListingFormatter
+{
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    /// <summary>Writes <c>drwxr-xr-x    1 ftp      ftp          4096 Nov 24 13:05 name\r\n</c>.</summary>
+    public static void WriteListLine(IBufferWriter<byte> output, FtpFileInfo entry, DateTimeOffset now, string? nameOverride = null)
+    {
+        var name = nameOverride ?? entry.Name;
+        var span = output.GetSpan(96 + Encoding.UTF8.GetMaxByteCount(name.Length));
+        var mode = entry.UnixMode ?? (entry.IsDirectory ? 0b111_101_101 : 0b110_100_100);
+        span[0] = (byte)(entry.IsSymbolicLink ? 'l' : entry.IsDirectory ? 'd' : '-');
+        for (var i = 0; i < 9; i++)
+        {
+            var bit = 1 << (8 - i);
+            span[1 + i] = (mode & bit) == 0 ? (byte)'-' : (byte)"rwxrwxrwx"[i];
+        }
+
+        var written = 10;
+        var time = entry.LastWriteTime.ToUniversalTime();
+        var month = Months[time.Month - 1];
+        var recent = time <= now.AddDays(1) && time > now.AddDays(-182);
+        var size = entry.IsDirectory ? 4096 : entry.Length;
+        bool ok = recent
+            ? Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"    1 ftp      ftp      {size,12} {month} {time.Day:00} {time.Hour:00}:{time.Minute:00} ", out var n)
+            : Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"    1 ftp      ftp      {size,12} {month} {time.Day:00}  {time.Year:0000} ", out n);
+        System.Diagnostics.Debug.Assert(ok);
+        written += n;
+        written += WriteName(span[written..], name);
+        span[written++] = (byte)'\r';
+        span[written++] = (byte)'\n';
+        output.Advance(written);
+    }
+
+    /// <summary>Writes a name alone (NLST): <c>name\r\n</c>.</summary>
+    public static void WriteNameLine(IBufferWriter<byte> output, string name)
+    {
+        var span = output.GetSpan(2 + Encoding.UTF8.GetMaxByteCount(name.Length));
+        var written = WriteName(span, name);
+        span[written++] = (byte)'\r';
+        span[written++] = (byte)'\n';
+        output.Advance(written);
+    }
+
+    /// <summary>
+    /// Writes an MLSD/MLST line: <c>type=file;size=6;modify=20261124130500;perm=adfrw; name\r\n</c>, with
+    /// a leading space when <paramref name="leadingSpace"/> is set (MLST's control-connection line).
+    /// </summary>
+    public static void WriteFactsLine(IBufferWriter<byte> output, FtpFileInfo entry, string path, MlstFacts facts, FtpUser user, string name, bool leadingSpace = false, string? typeOverride = null)
+    {
+        var span = output.GetSpan(160 + Encoding.UTF8.GetMaxByteCount(name.Length));
+        var written = 0;
+        if (leadingSpace)
+        {
+            span[written++] = (byte)' ';
+        }
+
+        if (facts.HasFlag(MlstFacts.Type))
+        {
+            written += Ascii(span[written..], "type=");
+            written += Ascii(span[written..], typeOverride ?? (entry.IsDirectory ? "dir" : "file"));
+            span[written++] = (byte)';';
+        }
+
+        if (facts.HasFlag(MlstFacts.Size) && !entry.IsDirectory)
+        {
+            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"size={entry.Length};", out var n);
+            written += n;
+        }
+
+        if (facts.HasFlag(MlstFacts.Modify))
+        {
+            var t = entry.LastWriteTime.UtcDateTime;
+            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"modify={t:yyyyMMddHHmmss};", out var n);
+            written += n;
+        }
+
+        if (facts.HasFlag(MlstFacts.Perm))
+        {
+            written += Ascii(span[written..], "perm=");
+            written += Ascii(span[written..], Permissions(entry, user, path));
+            span[written++] = (byte)';';
+        }
+
+        if (facts.HasFlag(MlstFacts.Unique))
+        {
+            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"unique={Unique(path):x16};", out var n);
+            written += n;
+        }
+
+        if (facts.HasFlag(MlstFacts.UnixMode))
+        {
+            var mode = entry.UnixMode ?? (entry.IsDirectory ? 0b111_101_101 : 0b110_100_100);
+            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"unix.mode=0{Convert.ToString(mode & 0xFFF, 8)};", out var n);
+            written += n;
+        }
+
+        span[written++] = (byte)' ';
+        written += WriteName(span[written..], name);
+        span[written++] = (byte)'\r';
+        span[written++] = (byte)'\n';
+        output.Advance(written);
+    }
+
+    /// <summary>The FEAT line's fact list: every supported fact, the selected ones marked with <c>*</c>.</summary>
+    public static string FeatFacts(TransferSettings settings)
+    {
+        var selected = settings.MlstFacts;
+        var builder = new StringBuilder();
+        foreach (var (fact, name) in FactNames)
+        {
+            builder.Append(name).Append(selected.HasFlag(fact) ? "*;" : ";");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Parses <c>OPTS MLST type;size;</c>: unknown facts are ignored (RFC 3659 section 7.9).</summary>
+    public static MlstFacts ParseFacts(string value)
+    {
+        var facts = MlstFacts.None;
+        foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            foreach (var (fact, name) in FactNames)
+            {
+                if (part.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    facts |= fact;
+                }
+            }
+        }
+
+        return facts;
+    }
+
+    /// <summary>The selected facts as <c>type;size;</c> for the OPTS MLST reply.</summary>
+    public static string SelectedFacts(MlstFacts facts)
+    {
+        var builder = new StringBuilder();
+        foreach (var (fact, name) in FactNames)
+        {
+            if (facts.HasFlag(fact))
+            {
+                builder.Append(name).Append(';');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>RFC 3659 time-val: <c>YYYYMMDDHHMMSS</c> in UTC.</summary>
+    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses <c>YYYYMMDDHHMMSS[.sss]</c> as UTC.</summary>
+    public static bool TryParseTime(ReadOnlySpan<char> text, out DateTimeOffset time)
+    {
+        time = default;
+        var dot = text.IndexOf('.');
+        var main = dot < 0 ? text : text[..dot];
+        if (main.Length != 14 || !DateTime.TryParseExact(main, "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        if (dot >= 0)
+        {
+            var fraction = text[(dot + 1)..];
+            if (fraction.Length is 0 or > 3 || !int.TryParse(fraction, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                return false;
+            }
+
+            parsed = parsed.AddMilliseconds(ms * Math.Pow(10, 3 - fraction.Length));
+        }
+
+        time = new DateTimeOffset(parsed, TimeSpan.Zero);
+        return true;
+    }
+
+    private static readonly (MlstFacts Fact, string Name)[] FactNames =
+    [
+        (MlstFacts.Type, "type"), (MlstFacts.Size, "size"), (MlstFacts.Modify, "modify"), (MlstFacts.Perm, "perm"),
+        (MlstFacts.Unique, "unique"), (MlstFacts.UnixMode, "unix.mode"),
+    ];
+
+    /// <summary>RFC 3659 section 7.5.5 perm letters from what the user may do.</summary>
+    private static string Permissions(FtpFileInfo entry, FtpUser user, string path)
+    {
+        var builder = new StringBuilder(8);
+        var uploadOnly = Commands.Access.IsUploadOnly(user, path);
+        if (entry.IsDirectory)
+        {
+            if (user.Can(FtpPermissions.Write) || uploadOnly)
+            {
+                builder.Append('c');
+            }
+
+            if (user.Can(FtpPermissions.Delete))
+            {
+                builder.Append('d');
+            }
+
+            builder.Append('e');
+            if (user.Can(FtpPermissions.Rename))
+            {
+                builder.Append('f');
+            }
+
+            if (user.Can(FtpPermissions.Read) && !uploadOnly)
+            {
+                builder.Append('l');
+            }
+
+            if (user.Can(FtpPermissions.CreateDirectory))
+            {
+                builder.Append('m');
+            }
+
+            if (user.Can(FtpPermissions.Delete))
+            {
+                builder.Append('p');
+            }
+        }
+        else
+        {
+            if (user.Can(FtpPermissions.Write))
+            {
+                builder.Append('a');
+            }
+
+            if (user.Can(FtpPermissions.Delete))
+            {
+                builder.Append('d');
+            }
+
+            if (user.Can(FtpPermissions.Rename))
+            {
+                builder.Append('f');
+            }
+
+            if (user.Can(FtpPermissions.Read) && !uploadOnly)
+            {
+                builder.Append('r');
+            }
+
+            if (user.Can(FtpPermissions.Write))
+            {
+                builder.Append('w');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static ulong Unique(string path)
+    {
+        // FNV-1a over the path: stable across sessions, no host information.
+        var hash = 14695981039346656037UL;
+        foreach (var c in path)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static int Ascii(Span<byte> span, string text)
+    {
+        System.Text.Ascii.FromUtf16(text, span, out var written);
+        return written;
+    }
+
+    /// <summary>Writes a name as UTF-8; CR, LF and NUL become '?', so a name can never break a listing or reply line.</summary>
+    private static int WriteName(Span<byte> span, string name)
+    {
+        var written = Encoding.UTF8.GetBytes(name, span);
+        var target = span[..written];
+        if (target.IndexOfAny((byte)'\r', (byte)'\n', (byte)0) >= 0)
+        {
+            target.Replace((byte)'\r', (byte)'?');
+            target.Replace((byte)'\n', (byte)'?');
+            target.Replace((byte)0, (byte)'?');
+        }
+
+        return written;
+    }
+}

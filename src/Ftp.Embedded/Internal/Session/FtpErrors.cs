@@ -1,0 +1,27 @@
+namespace Ftp.Embedded.Internal.Session;
+
+/// <summary>Maps what a filesystem or authenticator threw to a reply, in one place. Host paths never reach the client.</summary>
+internal static class FtpErrors
+{
+    private const int ENOSPC = 28;
+    private const int EDQUOT = 122;
+    private const int ERROR_DISK_FULL = unchecked((int)0x80070070);
+    private const int ERROR_HANDLE_DISK_FULL = unchecked((int)0x80070027);
+
+    public static (int Code, string Text) Map(Exception exception) => exception switch
+    {
+        FtpException ftp => ((int)ftp.ReplyCode, ftp.Message),
+        FileNotFoundException or DirectoryNotFoundException => (550, "No such file or directory."),
+        UnauthorizedAccessException => (550, "Permission denied."),
+        PathTooLongException => (553, "File name too long."),
+        IOException io when IsDiskFull(io) => (452, "Insufficient storage space."),
+        IOException => (550, "Requested action not taken: file unavailable."),
+        ArgumentException => (553, "File name not allowed."),
+        NotSupportedException => (502, "Not supported by this filesystem."),
+        _ => (451, "Requested action aborted: local error in processing."),
+    };
+
+    private static bool IsDiskFull(IOException exception)
+        => exception.HResult is ENOSPC or EDQUOT or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL
+           || (exception.HResult & 0xFFFF) is ENOSPC or EDQUOT;
+}

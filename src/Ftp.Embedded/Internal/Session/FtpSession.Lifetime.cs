@@ -1,0 +1,176 @@
+using System.Net.Sockets;
+using Ftp.Embedded.Internal.Protocol;
+
+namespace Ftp.Embedded.Internal.Session;
+
+/// <summary>Replies, deadlines, shutdown and cleanup.</summary>
+internal sealed partial class FtpSession
+{
+    /// <summary>Writes and flushes one reply. Safe to call from the transfer task and the command loop.</summary>
+    public async ValueTask ReplyAsync(int code, string text)
+    {
+        await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
+        try
+        {
+            ReplyWriter.Write(_writer, code, text);
+            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes and flushes a multi-line reply.</summary>
+    public async ValueTask ReplyMultilineAsync(int code, string first, IEnumerable<string> lines, string last)
+    {
+        await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
+        try
+        {
+            ReplyWriter.WriteMultiline(_writer, code, first, lines, last);
+            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes a multi-line reply whose inner lines are produced by <paramref name="writeLines"/> straight into the output
+    /// (each line must start with a space), for STAT and MLST listings over the control connection.
+    /// </summary>
+    public async ValueTask ReplyStreamingAsync(int code, string first, Func<System.IO.Pipelines.PipeWriter, CancellationToken, ValueTask> writeLines, string last)
+    {
+        await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
+        try
+        {
+            ReplyWriter.WriteLine(_writer, code, '-', first);
+            await writeLines(_writer, _aborted.Token).ConfigureAwait(false);
+            ReplyWriter.WriteLine(_writer, code, ' ', last);
+            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Called every second by the server's heartbeat: enforces login, idle and data deadlines.</summary>
+    public void OnHeartbeat(long now)
+    {
+        if (_closeReason is not null || Phase == SessionPhase.Closing)
+        {
+            return;
+        }
+
+        var transfer = CurrentTransfer;
+        if (transfer is { Task.IsCompleted: false })
+        {
+            transfer.CheckDeadline(now);
+            return;
+        }
+
+        if (_executing)
+        {
+            return;
+        }
+
+        var limits = Context.Options.Limits;
+        var time = Context.TimeProvider;
+        if (Phase != SessionPhase.LoggedIn && time.GetElapsedTime(_startedAt, now) >= limits.LoginTimeout)
+        {
+            RequestClose("Login timeout; closing control connection.");
+        }
+        else if (time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) >= limits.IdleTimeout)
+        {
+            RequestClose("Timeout: no command for too long; closing control connection.");
+        }
+    }
+
+    /// <summary>Asks the session to end: idle sessions get 421 at once, busy ones after the current command.</summary>
+    public void BeginShutdown() => RequestClose("Server shutting down; closing control connection.");
+
+    /// <summary>Cuts the session now: transfers end with 426, the connection closes.</summary>
+    public void Abort(string reason)
+    {
+        _closeReason ??= reason;
+        CurrentTransfer?.Cancel(TransferCancelReason.Shutdown);
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void RequestClose(string reason)
+    {
+        _closeReason ??= reason;
+        if (!_executing && !IsTransferRunning)
+        {
+            try
+            {
+                _reader?.CancelPendingRead();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        Phase = SessionPhase.Closing;
+        if (CurrentTransfer is { } transfer)
+        {
+            transfer.Cancel(TransferCancelReason.SessionClosed);
+            try
+            {
+                await transfer.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        SetPreparedData(null);
+        try
+        {
+            if (_writer is not null)
+            {
+                await _writer.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (_reader is not null)
+            {
+                await _reader.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (FileSystem is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (FileSystem is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+
+        _aborted.Dispose();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net.Sockets;
+using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Hosting;
+
+namespace Ftp.Embedded.Internal.Session;
+
+/// <summary>What a transfer reports to the application when it ends (RETR, STOR, STOU, APPE).</summary>
+internal sealed record TransferAudit(FtpTransferDirection Direction, string Path);
+
+/// <summary>The body of a transfer: moves the data over the open data connection.</summary>
+internal delegate ValueTask TransferBody(Socket data, NetworkStream stream, Transfer transfer, CancellationToken cancellationToken);
+
+/// <summary>Runs transfers beside the command loop, so ABOR, STAT, NOOP and QUIT are answered meanwhile.</summary>
+internal sealed partial class FtpSession
+{
+    /// <summary>
+    /// Starts a transfer over the prepared data connection: open it (425 on failure), 150, run <paramref name="body"/>,
+    /// close, then 226, or 426 when it broke or was aborted. <paramref name="cleanup"/> runs after the body either way
+    /// (with <see langword="true"/> when it completed) and before the final reply.
+    /// </summary>
+    public async ValueTask StartTransferAsync(string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup = null)
+    {
+        var channel = TakePreparedData();
+        if (channel is null)
+        {
+            if (cleanup is not null)
+            {
+                await cleanup(false).ConfigureAwait(false);
+            }
+
+            await ReplyAsync(425, "Use PORT, EPRT, PASV or EPSV first.").ConfigureAwait(false);
+            return;
+        }
+
+        CurrentTransfer?.Dispose();
+        var transfer = new Transfer(this, openingText);
+        CurrentTransfer = transfer;
+        transfer.Task = RunTransferAsync(transfer, channel, openingText, body, audit, cleanup);
+    }
+
+    private async Task RunTransferAsync(Transfer transfer, DataChannel channel, string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup)
+    {
+        await Task.Yield();
+        var completed = false;
+        Socket? socket = null;
+        (int Code, string Text)? failure = null;
+        try
+        {
+            transfer.ArmConnect();
+            try
+            {
+                socket = await channel.OpenAsync(this, transfer.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                FtpLog.DataConnectionFailed(Context.Logger, Info.Id, ex);
+                failure = transfer.Reason switch
+                {
+                    TransferCancelReason.ConnectTimeout => (425, "Can't open data connection: timed out waiting for it."),
+                    TransferCancelReason.None => (425, "Can't open data connection."),
+                    _ => (426, CancelText(transfer.Reason)),
+                };
+                return;
+            }
+            finally
+            {
+                channel.Dispose();
+            }
+
+            transfer.ArmStall();
+            await ReplyAsync(150, openingText).ConfigureAwait(false);
+            using var stream = new NetworkStream(socket, ownsSocket: false);
+            using (transfer.Token.Register(static s => ((Socket)s!).Dispose(), socket))
+            {
+                try
+                {
+                    await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
+                    socket.Shutdown(SocketShutdown.Send);
+                    completed = true;
+                }
+                catch (Exception ex) when (transfer.Reason != TransferCancelReason.None
+                                           || ex is SocketException or OperationCanceledException or ObjectDisposedException
+                                           || (ex is IOException && ex.InnerException is SocketException))
+                {
+                    failure = (426, transfer.Reason == TransferCancelReason.None ? "Connection closed; transfer aborted." : CancelText(transfer.Reason));
+                }
+                catch (Exception ex)
+                {
+                    var mapped = FtpErrors.Map(ex);
+                    if (mapped.Code == 451)
+                    {
+                        FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer", ex);
+                    }
+
+                    failure = mapped;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            failure ??= (426, "Connection closed; transfer aborted.");
+        }
+        finally
+        {
+            socket?.Dispose();
+            if (cleanup is not null)
+            {
+                try
+                {
+                    await cleanup(completed).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer cleanup", ex);
+                    if (completed)
+                    {
+                        completed = false;
+                        failure = FtpErrors.Map(ex);
+                    }
+                }
+            }
+
+            await FinishTransferAsync(transfer, completed, failure, audit).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferAudit? audit)
+    {
+        var duration = Context.TimeProvider.GetElapsedTime(transfer.StartedAt);
+        if (audit is not null && User is { } user)
+        {
+            Context.Metrics.Transferred(transfer.Bytes, audit.Direction);
+            FtpLog.Transfer(Context.Logger, Info.Id, audit.Direction, audit.Path, transfer.Bytes, duration, completed ? "completed" : "aborted");
+            Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, audit.Path, audit.Direction, transfer.Bytes, duration, completed));
+        }
+
+        Touch();
+        try
+        {
+            if (completed)
+            {
+                await ReplyAsync(226, "Transfer complete.").ConfigureAwait(false);
+            }
+            else
+            {
+                var (code, text) = failure ?? (426, "Connection closed; transfer aborted.");
+                await ReplyAsync(code, text).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        if (_closeReason is not null)
+        {
+            try
+            {
+                _reader.CancelPendingRead();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private static string CancelText(TransferCancelReason reason) => reason switch
+    {
+        TransferCancelReason.Abort => "Connection closed; transfer aborted.",
+        TransferCancelReason.StallTimeout => "Connection closed; transfer aborted: no data moved for too long.",
+        TransferCancelReason.ConnectTimeout => "Can't open data connection: timed out waiting for it.",
+        TransferCancelReason.Shutdown => "Connection closed; transfer aborted: server shutting down.",
+        _ => "Connection closed; transfer aborted.",
+    };
+}

@@ -1,0 +1,90 @@
+namespace Ftp.Embedded.Internal.Session;
+
+/// <summary>Why a transfer was cut.</summary>
+internal enum TransferCancelReason
+{
+    None,
+    Abort,
+    ConnectTimeout,
+    StallTimeout,
+    Shutdown,
+    SessionClosed,
+}
+
+/// <summary>The one running transfer of a session: its cancellation, deadline and progress.</summary>
+internal sealed class Transfer : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _connectTimeout;
+    private readonly TimeSpan _stallTimeout;
+    private long _deadline = long.MaxValue;
+    private long _bytes;
+    private volatile bool _connecting = true;
+    private int _reason;
+
+    public Transfer(FtpSession session, string description)
+    {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(session.Aborted);
+        _time = session.Context.TimeProvider;
+        _connectTimeout = session.Context.Options.Limits.DataConnectTimeout;
+        _stallTimeout = session.Context.Options.Limits.DataStallTimeout;
+        Description = description;
+        StartedAt = _time.GetTimestamp();
+    }
+
+    public string Description { get; }
+
+    public long StartedAt { get; }
+
+    public CancellationToken Token => _cts.Token;
+
+    public Task Task { get; set; } = Task.CompletedTask;
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public TransferCancelReason Reason => (TransferCancelReason)Volatile.Read(ref _reason);
+
+    public void ArmConnect()
+    {
+        _connecting = true;
+        Volatile.Write(ref _deadline, _time.GetTimestamp() + ToTicks(_connectTimeout));
+    }
+
+    public void ArmStall()
+    {
+        _connecting = false;
+        Volatile.Write(ref _deadline, _time.GetTimestamp() + ToTicks(_stallTimeout));
+    }
+
+    /// <summary>Counts bytes moved and pushes the stall deadline out.</summary>
+    public void Progress(int bytes)
+    {
+        Interlocked.Add(ref _bytes, bytes);
+        Volatile.Write(ref _deadline, _time.GetTimestamp() + ToTicks(_stallTimeout));
+    }
+
+    public void CheckDeadline(long now)
+    {
+        if (now > Volatile.Read(ref _deadline))
+        {
+            Cancel(_connecting ? TransferCancelReason.ConnectTimeout : TransferCancelReason.StallTimeout);
+        }
+    }
+
+    public void Cancel(TransferCancelReason reason)
+    {
+        Interlocked.CompareExchange(ref _reason, (int)reason, (int)TransferCancelReason.None);
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose() => _cts.Dispose();
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+}
