@@ -87,6 +87,11 @@ internal static class CommandParser
             {
                 read++; // WILL, WONT, DO, DONT carry an option byte.
             }
+            else if (command < 240)
+            {
+                // Not a Telnet command (the urgent DM byte may have been taken out of band): keep the byte.
+                line[write++] = command;
+            }
         }
 
         return line[..write];

@@ -92,6 +92,8 @@ internal sealed partial class FtpSession
         try
         {
             _socket.NoDelay = true;
+            // Clients send Telnet Synch (IAC DM) as urgent data before ABOR; keep it in the stream so it is stripped with the rest.
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
             _stream = new NetworkStream(_socket, ownsSocket: false);
             _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
             _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
