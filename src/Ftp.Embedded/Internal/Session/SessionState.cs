@@ -33,7 +33,7 @@ internal enum MlstFacts
     Perm = 8,
     Unique = 16,
     UnixMode = 32,
-    Default = Type | Size | Modify | Perm | Unique | UnixMode,
+    Default = Type | Size | Modify | Perm | Unique,
 }
 
 /// <summary>One-shot state that only the next command may consume (REST offset, RNFR path).</summary>
