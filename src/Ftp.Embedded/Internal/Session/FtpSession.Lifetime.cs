@@ -71,13 +71,20 @@ internal sealed partial class FtpSession
             return;
         }
 
+        var limits = Context.Options.Limits;
+        var time = Context.TimeProvider;
         if (_executing)
         {
+            // A command that makes no progress for longer than the idle timeout (a client that never reads its
+            // replies, a provider that hangs) cannot hold the session forever.
+            if (time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) >= limits.IdleTimeout + limits.DataStallTimeout)
+            {
+                Abort("Command timed out.");
+            }
+
             return;
         }
 
-        var limits = Context.Options.Limits;
-        var time = Context.TimeProvider;
         if (Phase != SessionPhase.LoggedIn && time.GetElapsedTime(_startedAt, now) >= limits.LoginTimeout)
         {
             RequestClose("Login timeout; closing control connection.");
@@ -135,6 +142,7 @@ internal sealed partial class FtpSession
             }
         }
 
+        CurrentTransfer?.Dispose();
         SetPreparedData(null);
         try
         {

@@ -75,8 +75,15 @@ internal sealed partial class FtpSession
                 try
                 {
                     await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
-                    socket.Shutdown(SocketShutdown.Send);
                     completed = true;
+                    try
+                    {
+                        socket.Shutdown(SocketShutdown.Send);
+                    }
+                    catch (SocketException)
+                    {
+                        // The peer closed first (uploads do): everything was already moved.
+                    }
                 }
                 catch (Exception ex) when (transfer.Reason != TransferCancelReason.None
                                            || ex is SocketException or OperationCanceledException or ObjectDisposedException
