@@ -239,10 +239,11 @@ public sealed class FtpServer : IAsyncDisposable
         var session = new FtpSession(_context, socket, id);
         if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
+            ReleaseIp(ip);
             FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
             _ = session.RefuseAsync(perIp > limits.MaxSessionsPerIp
                 ? "Too many connections from your address, try again later."
-                : "Too many users, try again later.").ContinueWith(_ => ReleaseIp(ip), TaskScheduler.Default);
+                : "Too many users, try again later.");
             return;
         }
 
@@ -258,8 +259,8 @@ public sealed class FtpServer : IAsyncDisposable
         }
         finally
         {
-            _sessions.TryRemove(session.Info.Id, out _);
             ReleaseIp(ip);
+            _sessions.TryRemove(session.Info.Id, out _);
         }
     }
 

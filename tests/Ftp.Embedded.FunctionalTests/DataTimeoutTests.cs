@@ -15,6 +15,7 @@ public sealed class DataTimeoutTests
         await using var client = await server.LoginAsync();
         await client.ExpectAsync("EPSV", 229);
         await client.SendAsync("RETR x.bin");
+        (await client.ExpectAsync("STAT", 213)).Text.Should().Contain("0 bytes transferred", "the transfer waits for its data connection");
         await FakeClock.AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => client.Socket.Available > 0, 30);
         (await client.ExpectAsync(425)).Text.Should().Contain("timed out");
         await client.ExpectAsync("NOOP", 200);

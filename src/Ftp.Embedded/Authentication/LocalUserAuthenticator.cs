@@ -5,13 +5,37 @@ namespace Ftp.Embedded;
 /// <summary>Checks the configured local users' PBKDF2 password hashes.</summary>
 public sealed class LocalUserAuthenticator : IFtpAuthenticator
 {
+    // Checked for unknown names too, so that the time a rejection takes does not tell which accounts exist.
+    private static readonly Lazy<string> DummyHash = new(() => FtpPasswordHasher.Hash(Guid.NewGuid().ToString()));
+    private readonly Dictionary<string, FtpLocalUser> _users;
+
     /// <summary>Creates the authenticator.</summary>
     /// <param name="options">The users.</param>
-    public LocalUserAuthenticator(IOptions<FtpLocalUserOptions> options) => throw new NotImplementedException();
+    public LocalUserAuthenticator(IOptions<FtpLocalUserOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _users = new Dictionary<string, FtpLocalUser>(StringComparer.Ordinal);
+        foreach (var user in options.Value.Users)
+        {
+            _users[user.Name] = user;
+        }
+    }
 
     /// <inheritdoc/>
-    public ValueTask<FtpUser?> AuthenticateAsync(FtpLoginContext login, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public ValueTask<FtpUser?> AuthenticateAsync(FtpLoginContext login, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        if (!_users.TryGetValue(login.UserName, out var user))
+        {
+            FtpPasswordHasher.Verify(login.Password, DummyHash.Value);
+            return ValueTask.FromResult<FtpUser?>(null);
+        }
+
+        return ValueTask.FromResult(FtpPasswordHasher.Verify(login.Password, user.PasswordHash)
+            ? new FtpUser(user.Name, user.HomeDirectory, user.Permissions)
+            : null);
+    }
 
     /// <inheritdoc/>
-    public bool IsKnownUser(string userName) => throw new NotImplementedException();
+    public bool IsKnownUser(string userName) => _users.ContainsKey(userName);
 }

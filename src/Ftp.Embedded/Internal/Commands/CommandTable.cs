@@ -17,6 +17,8 @@ internal enum CommandFlags
     DuringTransfer = 2,
     /// <summary>Uses the prepared data connection.</summary>
     DataTransfer = 4,
+    /// <summary>Sets up the transfer (PASV, TYPE…): a REST offset before it stays for the transfer command.</summary>
+    KeepsRestart = 8,
 }
 
 /// <summary>One row of the command table.</summary>
@@ -31,6 +33,7 @@ internal static class CommandTable
     private const CommandFlags Login = CommandFlags.NeedsLogin;
     private const CommandFlags Data = CommandFlags.NeedsLogin | CommandFlags.DataTransfer;
     private const CommandFlags Anytime = CommandFlags.DuringTransfer;
+    private const CommandFlags Setup = CommandFlags.NeedsLogin | CommandFlags.KeepsRestart;
 
     private static readonly CommandDefinition[] Rows =
     [
@@ -48,9 +51,9 @@ internal static class CommandTable
         new("STAT", InfoCommands.Stat, Anytime, "STAT [<path>]"),
         new("CLNT", InfoCommands.Clnt, CommandFlags.None, "CLNT <client name>"),
         new("ALLO", InfoCommands.Allo, Login, "ALLO <bytes>"),
-        new("TYPE", InfoCommands.Type, Login, "TYPE A | I | L 8"),
-        new("MODE", InfoCommands.Mode, Login, "MODE S"),
-        new("STRU", InfoCommands.Stru, Login, "STRU F"),
+        new("TYPE", InfoCommands.Type, Setup, "TYPE A | I | L 8"),
+        new("MODE", InfoCommands.Mode, Setup, "MODE S"),
+        new("STRU", InfoCommands.Stru, Setup, "STRU F"),
         new("ABOR", TransferCommands.Abor, Anytime | Login, "ABOR"),
         new("PWD", NavigationCommands.Pwd, Login, "PWD"),
         new("XPWD", NavigationCommands.Pwd, Login, "XPWD"),
@@ -68,10 +71,10 @@ internal static class CommandTable
         new("SIZE", NavigationCommands.Size, Login, "SIZE <path>"),
         new("MDTM", NavigationCommands.Mdtm, Login, "MDTM <path>"),
         new("MFMT", NavigationCommands.Mfmt, Login, "MFMT <YYYYMMDDHHMMSS> <path>"),
-        new("PASV", DataSetupCommands.Pasv, Login, "PASV"),
-        new("EPSV", DataSetupCommands.Epsv, Login, "EPSV [1 | 2 | ALL]"),
-        new("PORT", DataSetupCommands.Port, Login, "PORT h1,h2,h3,h4,p1,p2"),
-        new("EPRT", DataSetupCommands.Eprt, Login, "EPRT |af|address|port|"),
+        new("PASV", DataSetupCommands.Pasv, Setup, "PASV"),
+        new("EPSV", DataSetupCommands.Epsv, Setup, "EPSV [1 | 2 | ALL]"),
+        new("PORT", DataSetupCommands.Port, Setup, "PORT h1,h2,h3,h4,p1,p2"),
+        new("EPRT", DataSetupCommands.Eprt, Setup, "EPRT |af|address|port|"),
         new("REST", TransferCommands.Rest, Login, "REST <offset>"),
         new("RETR", TransferCommands.Retr, Data, "RETR <path>"),
         new("STOR", TransferCommands.Stor, Data, "STOR <path>"),

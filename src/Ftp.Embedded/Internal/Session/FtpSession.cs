@@ -236,11 +236,12 @@ internal sealed partial class FtpSession
                 return;
             }
 
+            // One-shot state: RNFR lasts one command; REST lasts until the transfer, across data-setup commands
+            // (clients send PASV or TYPE between REST and RETR).
             var pending = Pending;
-            if (!command.Flags.HasFlag(CommandFlags.DuringTransfer))
-            {
-                Pending = Pending.None;
-            }
+            Pending = command.Flags.HasFlag(CommandFlags.KeepsRestart) && pending.RestartOffset != 0
+                ? Pending.None with { RestartOffset = pending.RestartOffset }
+                : Pending.None;
 
             try
             {
