@@ -18,8 +18,8 @@ public enum FtpWriteMode
 /// <remarks>
 /// Report errors with ordinary exceptions (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>,
 /// <see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>) or an <see cref="FtpException"/>; the engine maps
-/// them to reply codes. A filesystem may also implement <see cref="IFtpModificationTimeFileSystem"/> and
-/// <see cref="IFtpPhysicalPathFileSystem"/> to offer more.
+/// them to reply codes. A filesystem may also implement <see cref="IFtpModificationTimeFileSystem"/> to offer MFMT.
+/// Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent without copying (sendfile).
 /// </remarks>
 public interface IFtpFileSystem
 {
@@ -82,17 +82,6 @@ public interface IFtpModificationTimeFileSystem
     /// <param name="lastWriteTime">The new modification time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask SetLastWriteTimeAsync(string path, DateTimeOffset lastWriteTime, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// An optional capability: files are ordinary host files, which lets the engine send them without copying
-/// (<see cref="System.Net.Sockets.Socket.SendPacketsAsync(System.Net.Sockets.SocketAsyncEventArgs)"/>).
-/// </summary>
-public interface IFtpPhysicalPathFileSystem
-{
-    /// <summary>Returns the host path of the file at <paramref name="path"/>, or <see langword="null"/> if it has none.</summary>
-    /// <param name="path">A normalised absolute path of a file.</param>
-    string? GetPhysicalPath(string path);
 }
 
 /// <summary>Creates the filesystem a logged-in user sees.</summary>
