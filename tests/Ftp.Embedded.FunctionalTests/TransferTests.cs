@@ -13,7 +13,7 @@ public sealed class TransferTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    public static TheoryData<int> Sizes => new() { 0, 1, 1000, 256 * 1024 + 17, 5 * 1024 * 1024 + 3 };
+    public static TheoryData<int> Sizes => new() { 0, 1, 1000, 256 * 1024 + 17, 5 * 1024 * 1024 + 3, 64 * 1024 * 1024 };
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -23,9 +23,9 @@ public sealed class TransferTests : IAsyncLifetime
         await using var client = await _server.LoginAsync();
         await client.ExpectAsync("TYPE I", 200);
         await client.StoreAsync("STOR data.bin", content);
-        (await _server.ReadFileAsync("/home/alice/data.bin")).Should().Equal(content);
-        (await client.RetrieveAsync("RETR data.bin")).Should().Equal(content);
-        (await client.RetrieveAsync("RETR data.bin", extended: false)).Should().Equal(content);
+        SameBytes(await _server.ReadFileAsync("/home/alice/data.bin"), content);
+        SameBytes(await client.RetrieveAsync("RETR data.bin"), content);
+        SameBytes(await client.RetrieveAsync("RETR data.bin", extended: false), content);
         (await client.ExpectAsync("SIZE data.bin", 213)).Text.Should().Be(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -390,6 +390,15 @@ public sealed class TransferTests : IAsyncLifetime
         await client.ExpectAsync("STOR d", 550);
         await client.ExpectAsync("STOR nowhere/x.txt", 550);
         await client.ExpectAsync("NOOP", 200);
+    }
+
+    /// <summary>Byte-exact comparison that stays fast for 64 MiB.</summary>
+    internal static void SameBytes(byte[]? actual, byte[] expected)
+    {
+        actual.Should().NotBeNull();
+        actual!.Length.Should().Be(expected.Length);
+        var mismatch = actual.AsSpan().CommonPrefixLength(expected);
+        mismatch.Should().Be(expected.Length, "the bytes should be equal, but differ at offset {0}", mismatch);
     }
 
     internal static byte[] RandomBytes(int size, int seed)
