@@ -14,7 +14,7 @@ namespace Ftp.Embedded;
 /// An FTP server: listens on <see cref="FtpServerOptions.Endpoints"/> and runs one asynchronous session per connection.
 /// Registered by <c>AddFtpServer</c>, or created without a host by <see cref="Create"/>.
 /// </summary>
-public sealed class FtpServer : IAsyncDisposable
+public sealed class FtpServer : IAsyncDisposable, IDisposable
 {
     private readonly ServerContext _context;
     private readonly ConcurrentDictionary<long, FtpSession> _sessions = new();
@@ -199,6 +199,31 @@ public sealed class FtpServer : IAsyncDisposable
         if (_state == 1)
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _heartbeat?.Dispose();
+        _stopping.Dispose();
+        _context.Metrics.Dispose();
+    }
+
+    /// <summary>
+    /// Stops at once without the graceful wait: listeners close, running transfers end with 426 and sessions are cut.
+    /// Prefer <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, which let transfers finish.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 1)
+        {
+            _stopping.Cancel();
+            foreach (var listener in _listeners)
+            {
+                listener.Dispose();
+            }
+
+            foreach (var session in _sessions.Values)
+            {
+                session.Abort("Server stopped.");
+            }
         }
 
         _heartbeat?.Dispose();

@@ -52,8 +52,9 @@ public static class FtpServerBuilderExtensions
     public static IFtpServerBuilder AddAnonymous(this IFtpServerBuilder builder, Action<FtpAnonymousOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<FtpAnonymousOptions>();
+        builder.Services.AddOptions<FtpAnonymousOptions>().ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FtpAnonymousOptions>, FtpConfigurationSetup>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FtpAnonymousOptions>, FtpAnonymousOptionsValidator>());
         if (configure is not null)
         {
             builder.Services.Configure(configure);
@@ -70,8 +71,9 @@ public static class FtpServerBuilderExtensions
     public static IFtpServerBuilder AddLocalUsers(this IFtpServerBuilder builder, Action<FtpLocalUserOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<FtpLocalUserOptions>();
+        builder.Services.AddOptions<FtpLocalUserOptions>().ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FtpLocalUserOptions>, FtpConfigurationSetup>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FtpLocalUserOptions>, FtpLocalUserOptionsValidator>());
         if (configure is not null)
         {
             builder.Services.Configure(configure);
