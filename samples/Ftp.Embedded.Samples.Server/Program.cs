@@ -1,1 +1,3 @@
-Console.WriteLine("sample");
+using Ftp.Embedded.Samples.Server;
+
+return await SampleServer.RunAsync(args, Console.Out, Console.Error);

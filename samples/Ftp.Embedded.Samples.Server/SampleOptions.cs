@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+
+namespace Ftp.Embedded.Samples.Server;
+
+/// <summary>A user given on the command line; <see cref="PasswordGenerated"/> when the sample made the password up.</summary>
+public sealed record SampleUser(string Name, string Password, bool PasswordGenerated);
+
+/// <summary>The sample host's command line.</summary>
+public sealed class SampleOptions
+{
+    public IPAddress Listen { get; set; } = IPAddress.Loopback;
+
+    public bool ListenGiven { get; set; }
+
+    public int Port { get; set; } = 2121;
+
+    public bool PortGiven { get; set; }
+
+    public string Root { get; set; } = "./ftp-root";
+
+    public bool Anonymous { get; set; } = true;
+
+    public List<SampleUser> Users { get; } = [];
+
+    public (int From, int To)? PassivePorts { get; set; }
+
+    public IPAddress? PublicAddress { get; set; }
+
+    public bool Help { get; set; }
+
+    public static readonly string Usage = """
+        Ftp.Embedded sample server: serves a directory over FTP until Ctrl+C.
+
+        Usage: dotnet run --project samples/Ftp.Embedded.Samples.Server -- [options]
+
+        Options:
+          --listen ADDR             address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)
+          --port N                  control port (default 2121; 0 picks a free port)
+          --root DIR                directory to serve (default ./ftp-root; created with pub/readme.txt if missing)
+          --anonymous               let anonymous and ftp log in, read-only at DIR/pub (default)
+          --no-anonymous            refuse anonymous logins
+          --user NAME[:PASSWORD]    add a read-write user with home DIR/home/NAME (repeatable;
+                                    without a password one is generated and printed)
+          --passive-ports FROM-TO   passive data ports (default: any free port)
+          --public-address ADDR     IPv4 address PASV advertises, behind NAT (default: the address the client reached)
+          --help                    show this help
+
+        Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
+        """;
+
+    /// <summary>Parses the command line; on error writes a message to <paramref name="error"/> and returns null.</summary>
+    public static SampleOptions? Parse(IReadOnlyList<string> args, TextWriter error)
+    {
+        var options = new SampleOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{arg} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            try
+            {
+                switch (arg)
+                {
+                    case "--help" or "-h" or "-?":
+                        options.Help = true;
+                        break;
+                    case "--listen":
+                        var listen = Value();
+                        options.Listen = IPAddress.TryParse(listen, out var address) ? address : throw new FormatException($"--listen: '{listen}' is not an IP address.");
+                        options.ListenGiven = true;
+                        break;
+                    case "--port":
+                        var port = Value();
+                        options.Port = int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
+                            ? p
+                            : throw new FormatException($"--port: '{port}' is not a port number (0-65535).");
+                        options.PortGiven = true;
+                        break;
+                    case "--root":
+                        options.Root = Value();
+                        break;
+                    case "--anonymous":
+                        options.Anonymous = true;
+                        break;
+                    case "--no-anonymous":
+                        options.Anonymous = false;
+                        break;
+                    case "--user":
+                        options.Users.Add(ParseUser(Value()));
+                        break;
+                    case "--passive-ports":
+                        options.PassivePorts = ParseRange(Value());
+                        break;
+                    case "--public-address":
+                        var text = Value();
+                        options.PublicAddress = IPAddress.TryParse(text, out var publicAddress) && publicAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                            ? publicAddress
+                            : throw new FormatException($"--public-address: '{text}' is not an IPv4 address.");
+                        break;
+                    default:
+                        throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
+                }
+            }
+            catch (FormatException ex)
+            {
+                error.WriteLine(ex.Message);
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static SampleUser ParseUser(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? text : text[..colon];
+        if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name is "." or "..")
+        {
+            throw new FormatException($"--user: '{name}' is not a valid user name (letters, digits, '-', '_' and '.').");
+        }
+
+        if (colon < 0)
+        {
+            return new SampleUser(name, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)), PasswordGenerated: true);
+        }
+
+        var password = text[(colon + 1)..];
+        return password.Length > 0 ? new SampleUser(name, password, false) : throw new FormatException($"--user: the password of '{name}' is empty.");
+    }
+
+    private static (int, int) ParseRange(string text)
+    {
+        var parts = text.Split('-');
+        return parts.Length == 2
+               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
+               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
+               && from >= 1 && to <= 65535 && from <= to
+            ? (from, to)
+            : throw new FormatException($"--passive-ports: '{text}' is not a range FROM-TO with 1 <= FROM <= TO <= 65535.");
+    }
+}

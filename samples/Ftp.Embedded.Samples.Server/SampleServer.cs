@@ -1,0 +1,130 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Ftp.Embedded.Samples.Server;
+
+/// <summary>The sample host: a generic host with the FTP server over a directory. Program.cs only calls <see cref="RunAsync"/>.</summary>
+public static class SampleServer
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var options = SampleOptions.Parse(args, error);
+        if (options is null)
+        {
+            return 2;
+        }
+
+        if (options.Help)
+        {
+            output.Write(SampleOptions.Usage);
+            return 0;
+        }
+
+        try
+        {
+            using var host = Build(options);
+            await host.StartAsync(cancellationToken);
+            PrintBanner(host, options, output);
+            await host.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"Cannot start the FTP server: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Builds the host: prepares the root, then registers the server from configuration and the command line.</summary>
+    public static IHost Build(SampleOptions options, Action<HostApplicationBuilder>? customize = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        customize?.Invoke(builder);
+        var root = Path.GetFullPath(options.Root);
+        PrepareRoot(root, options, builder.Configuration);
+
+        var hasEndpoints = builder.Configuration.GetSection("Ftp:Endpoints").GetChildren().Any();
+        var ftp = builder.Services.AddFtpServer(o =>
+        {
+            if (!hasEndpoints || options.ListenGiven || options.PortGiven)
+            {
+                o.Endpoints.Clear();
+                o.Endpoints.Add(new IPEndPoint(options.Listen, options.Port));
+            }
+
+            o.Passive.PortRange = options.PassivePorts ?? o.Passive.PortRange;
+            o.Passive.PublicAddress = options.PublicAddress ?? o.Passive.PublicAddress;
+        }).UsePhysicalFileSystem(root);
+
+        if (options.Anonymous)
+        {
+            ftp.AddAnonymous();
+        }
+
+        ftp.AddLocalUsers(u =>
+        {
+            foreach (var user in options.Users)
+            {
+                u.Add(user.Name, FtpPasswordHasher.Hash(user.Password), "/home/" + user.Name, FtpPermissions.All);
+            }
+        });
+        return builder.Build();
+    }
+
+    /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
+    public static void PrepareRoot(string root, SampleOptions options, IConfiguration configuration)
+    {
+        if (!Directory.Exists(root))
+        {
+            Directory.CreateDirectory(Path.Combine(root, "pub"));
+            File.WriteAllText(Path.Combine(root, "pub", "readme.txt"), "Welcome to the Ftp.Embedded sample server.\n");
+        }
+
+        Directory.CreateDirectory(Path.Combine(root, "pub"));
+        var homes = options.Users.Select(u => "/home/" + u.Name)
+            .Concat(configuration.GetSection("Ftp:Users").GetChildren().Select(u => u["HomeDirectory"] ?? u["Home"]).OfType<string>());
+        foreach (var home in homes)
+        {
+            var relative = home.Trim('/');
+            if (relative.Length > 0 && !relative.Split('/').Contains(".."))
+            {
+                Directory.CreateDirectory(Path.Combine(root, relative));
+            }
+        }
+    }
+
+    private static void PrintBanner(IHost host, SampleOptions options, TextWriter output)
+    {
+        var server = host.Services.GetRequiredService<FtpServer>();
+        foreach (var endPoint in server.EndPoints)
+        {
+            output.WriteLine($"FTP server listening on {endPoint} serving {Path.GetFullPath(options.Root)}");
+        }
+
+        if (options.Anonymous)
+        {
+            output.WriteLine("  anonymous / ftp: any password, read-only at /pub");
+        }
+
+        foreach (var user in options.Users)
+        {
+            output.WriteLine(user.PasswordGenerated
+                ? $"  {user.Name}: generated password {user.Password}, read-write at /home/{user.Name}"
+                : $"  {user.Name}: password from the command line, read-write at /home/{user.Name}");
+        }
+
+        foreach (var user in host.Services.GetRequiredService<IOptions<FtpLocalUserOptions>>().Value.Users.Where(u => options.Users.All(c => c.Name != u.Name)))
+        {
+            output.WriteLine($"  {user.Name}: from configuration, home {user.HomeDirectory}");
+        }
+
+        output.WriteLine("Press Ctrl+C to stop.");
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using Ftp.Embedded.FunctionalTests.Infrastructure;
+using Ftp.Embedded.Samples.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ftp.Embedded.FunctionalTests;
+
+public sealed class SampleHostTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "ftp-sample-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_contract()
+    {
+        var options = SampleOptions.Parse([], TextWriter.Null)!;
+        options.Listen.Should().Be(IPAddress.Loopback);
+        options.Port.Should().Be(2121);
+        options.Root.Should().Be("./ftp-root");
+        options.Anonymous.Should().BeTrue();
+        options.Users.Should().BeEmpty();
+        options.PassivePorts.Should().BeNull();
+        options.PublicAddress.Should().BeNull();
+    }
+
+    [Fact]
+    public void Every_option_parses()
+    {
+        var options = SampleOptions.Parse(
+            ["--listen", "0.0.0.0", "--port=2222", "--root", "/srv/ftp", "--no-anonymous", "--user", "alice:s3:cret", "--user", "bob",
+             "--passive-ports", "50000-50010", "--public-address", "203.0.113.7"], TextWriter.Null)!;
+        options.Listen.Should().Be(IPAddress.Any);
+        options.Port.Should().Be(2222);
+        options.Root.Should().Be("/srv/ftp");
+        options.Anonymous.Should().BeFalse();
+        options.Users[0].Should().Be(new SampleUser("alice", "s3:cret", false));
+        options.Users[1].Name.Should().Be("bob");
+        options.Users[1].PasswordGenerated.Should().BeTrue();
+        options.Users[1].Password.Should().HaveLength(16);
+        options.PassivePorts.Should().Be((50000, 50010));
+        options.PublicAddress.Should().Be(IPAddress.Parse("203.0.113.7"));
+    }
+
+    [Theory]
+    [InlineData("--bogus", "Unknown option '--bogus'. Run with --help to see the options.")]
+    [InlineData("--port", "--port needs a value.")]
+    [InlineData("--port=70000", "--port: '70000' is not a port number (0-65535).")]
+    [InlineData("--listen=nowhere", "--listen: 'nowhere' is not an IP address.")]
+    [InlineData("--passive-ports=9-1", "--passive-ports: '9-1' is not a range FROM-TO with 1 <= FROM <= TO <= 65535.")]
+    [InlineData("--user=../x:pw", "--user: '../x' is not a valid user name (letters, digits, '-', '_' and '.').")]
+    [InlineData("--public-address=::1", "--public-address: '::1' is not an IPv4 address.")]
+    public async Task Bad_options_are_errors_with_a_clear_message(string argument, string message)
+    {
+        var error = new StringWriter();
+        (await SampleServer.RunAsync([argument], TextWriter.Null, error)).Should().Be(2);
+        error.ToString().Trim().Should().Be(message);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_with_its_default()
+    {
+        var output = new StringWriter();
+        (await SampleServer.RunAsync(["--help"], output, TextWriter.Null)).Should().Be(0);
+        foreach (var option in new[] { "--listen", "--port", "--root", "--anonymous", "--no-anonymous", "--user", "--passive-ports", "--public-address", "--help" })
+        {
+            output.ToString().Should().Contain(option);
+        }
+
+        output.ToString().Should().Contain("default 127.0.0.1").And.Contain("default 2121").And.Contain("default ./ftp-root");
+    }
+
+    [Fact]
+    public void A_missing_root_is_created_with_a_readme_and_an_existing_one_is_kept()
+    {
+        var options = SampleOptions.Parse(["--user", "alice:pw"], TextWriter.Null)!;
+        SampleServer.PrepareRoot(_root, options, new ConfigurationBuilder().Build());
+        File.ReadAllText(Path.Combine(_root, "pub", "readme.txt")).Should().StartWith("Welcome");
+        Directory.Exists(Path.Combine(_root, "home", "alice")).Should().BeTrue();
+
+        File.Delete(Path.Combine(_root, "pub", "readme.txt"));
+        File.WriteAllText(Path.Combine(_root, "mine.txt"), "kept");
+        SampleServer.PrepareRoot(_root, SampleOptions.Parse(["--user", "bob:pw"], TextWriter.Null)!, new ConfigurationBuilder().Build());
+        File.Exists(Path.Combine(_root, "pub", "readme.txt")).Should().BeFalse("an existing root is used as it is");
+        File.ReadAllText(Path.Combine(_root, "mine.txt")).Should().Be("kept");
+        Directory.Exists(Path.Combine(_root, "home", "bob")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_sample_host_serves_users_and_anonymous()
+    {
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--user", "alice:secret"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options);
+        await host.StartAsync();
+        try
+        {
+            var port = host.Services.GetRequiredService<FtpServer>().EndPoints[0].Port;
+            await using (var client = await FtpTestClient.LoginAsync(port, "alice", "secret"))
+            {
+                (await client.ExpectAsync("PWD", 257)).Text.Should().StartWith("\"/\"");
+                await client.ExpectAsync("MKD docs", 257);
+                await client.ExpectAsync("TYPE I", 200);
+                await client.StoreAsync("STOR docs/a.txt", "hello"u8.ToArray());
+                await client.ExpectAsync("QUIT", 221);
+            }
+
+            File.ReadAllText(Path.Combine(_root, "home", "alice", "docs", "a.txt")).Should().Be("hello");
+            await using (var anonymous = await FtpTestClient.LoginAsync(port, "anonymous", "me@"))
+            {
+                (await anonymous.RetrieveAsync("RETR readme.txt")).Should().StartWith("Welcome"u8.ToArray());
+                await anonymous.ExpectAsync("MKD x", 550);
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Configuration_users_are_served_beside_command_line_ones()
+    {
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--no-anonymous"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options, b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ftp:Users:0:Name"] = "carol",
+            ["Ftp:Users:0:PasswordHash"] = FtpPasswordHasher.Hash("pw"),
+            ["Ftp:Users:0:HomeDirectory"] = "/home/carol",
+            ["Ftp:Limits:FailedLoginDelay"] = "0",
+        }));
+        await host.StartAsync();
+        try
+        {
+            var port = host.Services.GetRequiredService<FtpServer>().EndPoints[0].Port;
+            await using var client = await FtpTestClient.LoginAsync(port, "carol", "pw");
+            await client.ExpectAsync("MKD made", 257);
+            Directory.Exists(Path.Combine(_root, "home", "carol", "made")).Should().BeTrue();
+            await using var anonymous = await FtpTestClient.ConnectAsync(port);
+            await anonymous.ExpectAsync("USER anonymous", 331);
+            await anonymous.ExpectAsync("PASS x", 530);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
