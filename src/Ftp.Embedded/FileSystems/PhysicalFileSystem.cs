@@ -75,7 +75,12 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
             FtpFileInfo? entry = null;
             try
             {
-                if (info.LinkTarget is null || IsInsideRoot(info.FullName))
+                // The attributes come with the enumeration; only links cost extra system calls.
+                if ((info.Attributes & FileAttributes.ReparsePoint) == 0)
+                {
+                    entry = Describe(info, info.Name, isLink: false);
+                }
+                else if (IsInsideRoot(info.FullName))
                 {
                     entry = Describe(info, info.Name);
                 }
@@ -339,10 +344,10 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         return Path.TrimEndingDirectorySeparator(current) is { Length: > 0 } trimmed ? trimmed : root;
     }
 
-    private static FtpFileInfo Describe(FileSystemInfo info, string name)
+    private static FtpFileInfo Describe(FileSystemInfo info, string name, bool? isLink = null)
     {
-        var isLink = info.LinkTarget is not null;
-        if (isLink && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        isLink ??= info.LinkTarget is not null;
+        if (isLink == true && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
         {
             info = target;
         }
@@ -350,7 +355,7 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         var isDirectory = info is DirectoryInfo || (info.Attributes & FileAttributes.Directory) != 0;
         var length = !isDirectory && info is FileInfo file ? file.Length : isDirectory ? 0 : new FileInfo(info.FullName).Length;
         int? mode = OperatingSystem.IsWindows() ? null : (int)info.UnixFileMode;
-        return new FtpFileInfo(name, isDirectory, length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)) { UnixMode = mode, IsSymbolicLink = isLink };
+        return new FtpFileInfo(name, isDirectory, length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)) { UnixMode = mode, IsSymbolicLink = isLink == true };
     }
 }
 

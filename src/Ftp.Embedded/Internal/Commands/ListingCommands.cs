@@ -125,13 +125,13 @@ internal static class ListingCommands
             {
                 if (!info.IsDirectory)
                 {
-                    Write(writer, format, info, path, facts, user, now);
+                    Write(writer, format, info, VirtualPath.GetParent(path), facts, user, now);
                 }
                 else
                 {
                     await foreach (var entry in fileSystem.ListAsync(path, ct))
                     {
-                        Write(writer, format, entry, VirtualPath.Combine(path, entry.Name), facts, user, now);
+                        Write(writer, format, entry, path, facts, user, now);
                         if (writer.UnflushedBytes > FlushThreshold)
                         {
                             transfer.Progress((int)writer.UnflushedBytes);
@@ -150,7 +150,7 @@ internal static class ListingCommands
         }, audit: null);
     }
 
-    private static void Write(PipeWriter writer, Format format, FtpFileInfo entry, string path, MlstFacts facts, FtpUser user, DateTimeOffset now)
+    private static void Write(PipeWriter writer, Format format, FtpFileInfo entry, string directory, MlstFacts facts, FtpUser user, DateTimeOffset now)
     {
         switch (format)
         {
@@ -161,7 +161,7 @@ internal static class ListingCommands
                 ListingFormatter.WriteNameLine(writer, entry.Name);
                 break;
             default:
-                ListingFormatter.WriteFactsLine(writer, entry, path, facts, user, entry.Name);
+                ListingFormatter.WriteFactsLine(writer, entry, directory, entry.Name, facts, user, entry.Name);
                 break;
         }
     }

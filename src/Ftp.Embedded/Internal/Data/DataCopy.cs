@@ -10,21 +10,53 @@ internal static class DataCopy
     private const int BufferSize = 256 * 1024;
     private const int SendFileChunk = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Copies with two pooled buffers so that reading the next chunk overlaps writing the previous one (socket and
+    /// disk work in parallel on two cores).
+    /// </summary>
     public static async ValueTask CopyAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var current = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var next = ArrayPool<byte>.Shared.Rent(BufferSize);
+        ValueTask<int> read = default;
+        var reading = false;
         try
         {
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            read = source.ReadAsync(current.AsMemory(0, BufferSize), cancellationToken);
+            reading = true;
+            while (true)
             {
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                transfer.Progress(read);
+                var count = await read;
+                reading = false;
+                if (count == 0)
+                {
+                    break;
+                }
+
+                var write = destination.WriteAsync(current.AsMemory(0, count), cancellationToken);
+                read = source.ReadAsync(next.AsMemory(0, BufferSize), cancellationToken);
+                reading = true;
+                await write;
+                transfer.Progress(count);
+                (current, next) = (next, current);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (reading)
+            {
+                // Let an outstanding read finish (it fails fast once the transfer is cut) before its buffer goes back.
+                try
+                {
+                    await read;
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+                {
+                }
+            }
+
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
         }
     }
 

@@ -58,6 +58,10 @@ internal static class ListingFormatter
     /// a leading space when <paramref name="leadingSpace"/> is set (MLST's control-connection line).
     /// </summary>
     public static void WriteFactsLine(IBufferWriter<byte> output, FtpFileInfo entry, string path, MlstFacts facts, FtpUser user, string name, bool leadingSpace = false, string? typeOverride = null)
+        => WriteFactsLine(output, entry, VirtualPath.GetParent(path), VirtualPath.GetName(path), facts, user, name, leadingSpace, typeOverride);
+
+    /// <summary>As above, for an entry <paramref name="entryName"/> of <paramref name="directory"/>, without building its path.</summary>
+    public static void WriteFactsLine(IBufferWriter<byte> output, FtpFileInfo entry, string directory, string entryName, MlstFacts facts, FtpUser user, string name, bool leadingSpace = false, string? typeOverride = null)
     {
         var span = output.GetSpan(160 + Encoding.UTF8.GetMaxByteCount(name.Length));
         var written = 0;
@@ -89,21 +93,27 @@ internal static class ListingFormatter
         if (facts.HasFlag(MlstFacts.Perm))
         {
             written += Ascii(span[written..], "perm=");
-            written += Ascii(span[written..], Permissions(entry, user, path));
+            written += Ascii(span[written..], Permissions(entry.IsDirectory, user, user.UploadOnlyDirectory is not null && Commands.Access.IsUploadOnly(user, VirtualPath.Combine(directory, entryName))));
             span[written++] = (byte)';';
         }
 
         if (facts.HasFlag(MlstFacts.Unique))
         {
-            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"unique={Unique(path):x16};", out var n);
+            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"unique={Unique(directory, entryName):x16};", out var n);
             written += n;
         }
 
         if (facts.HasFlag(MlstFacts.UnixMode))
         {
             var mode = entry.UnixMode ?? (entry.IsDirectory ? 0b111_101_101 : 0b110_100_100);
-            Utf8.TryWrite(span[written..], CultureInfo.InvariantCulture, $"unix.mode=0{Convert.ToString(mode & 0xFFF, 8)};", out var n);
-            written += n;
+            written += Ascii(span[written..], "unix.mode=0");
+            var digits = (mode & 0xE00) != 0 ? 4 : 3;
+            for (var i = digits - 1; i >= 0; i--)
+            {
+                span[written++] = (byte)('0' + ((mode >> (3 * i)) & 7));
+            }
+
+            span[written++] = (byte)';';
         }
 
         span[written++] = (byte)' ';
@@ -195,12 +205,19 @@ internal static class ListingFormatter
         (MlstFacts.Unique, "unique"), (MlstFacts.UnixMode, "unix.mode"),
     ];
 
-    /// <summary>RFC 3659 section 7.5.5 perm letters from what the user may do.</summary>
-    private static string Permissions(FtpFileInfo entry, FtpUser user, string path)
+    private static readonly string?[] PermissionCache = new string?[(int)FtpPermissions.All + 1 << 2];
+
+    /// <summary>RFC 3659 section 7.5.5 perm letters from what the user may do (cached: a handful of combinations exist).</summary>
+    private static string Permissions(bool isDirectory, FtpUser user, bool uploadOnly)
+    {
+        var key = ((int)user.Permissions << 2) | (isDirectory ? 2 : 0) | (uploadOnly ? 1 : 0);
+        return PermissionCache[key] ??= BuildPermissions(isDirectory, user, uploadOnly);
+    }
+
+    private static string BuildPermissions(bool isDirectory, FtpUser user, bool uploadOnly)
     {
         var builder = new StringBuilder(8);
-        var uploadOnly = Commands.Access.IsUploadOnly(user, path);
-        if (entry.IsDirectory)
+        if (isDirectory)
         {
             if (user.Can(FtpPermissions.Write) || uploadOnly)
             {
@@ -264,11 +281,20 @@ internal static class ListingFormatter
         return builder.ToString();
     }
 
-    private static ulong Unique(string path)
+    /// <summary>FNV-1a over the entry's virtual path: stable across sessions, reveals nothing of the host.</summary>
+    private static ulong Unique(string directory, string name)
     {
-        // FNV-1a over the path: stable across sessions, no host information.
         var hash = 14695981039346656037UL;
-        foreach (var c in path)
+        if (directory != VirtualPath.Root)
+        {
+            foreach (var c in directory)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+        }
+
+        hash = (hash ^ '/') * 1099511628211UL;
+        foreach (var c in name)
         {
             hash = (hash ^ c) * 1099511628211UL;
         }
