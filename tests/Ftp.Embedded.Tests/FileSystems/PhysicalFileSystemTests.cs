@@ -1,0 +1,117 @@
+namespace Ftp.Embedded.Tests.FileSystems;
+
+public sealed class PhysicalFileSystemContractTests : FileSystemContractTests, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ftp-physical-").FullName;
+
+    public PhysicalFileSystemContractTests() => FileSystem = new PhysicalFileSystem(_root);
+
+    protected override IFtpFileSystem FileSystem { get; }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
+
+public sealed class PhysicalFileSystemJailTests : IDisposable
+{
+    private readonly string _base = Directory.CreateTempSubdirectory("ftp-jail-").FullName;
+    private readonly string _root;
+    private readonly string _outside;
+    private readonly PhysicalFileSystem _fs;
+
+    public PhysicalFileSystemJailTests()
+    {
+        _root = Directory.CreateDirectory(Path.Combine(_base, "root")).FullName;
+        _outside = Directory.CreateDirectory(Path.Combine(_base, "outside")).FullName;
+        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "top secret");
+        File.WriteAllText(Path.Combine(_root, "inside.txt"), "inside");
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        File.CreateSymbolicLink(Path.Combine(_root, "escape-file"), Path.Combine(_outside, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "escape-dir"), _outside);
+        File.CreateSymbolicLink(Path.Combine(_root, "sub", "relative-escape"), "../../outside/secret.txt");
+        File.CreateSymbolicLink(Path.Combine(_root, "good-link"), Path.Combine(_root, "inside.txt"));
+        _fs = new PhysicalFileSystem(_root);
+    }
+
+    public void Dispose() => Directory.Delete(_base, recursive: true);
+
+    [Theory]
+    [InlineData("/escape-file")]
+    [InlineData("/escape-dir")]
+    [InlineData("/escape-dir/secret.txt")]
+    [InlineData("/sub/relative-escape")]
+    public async Task Links_that_lead_outside_the_root_look_missing(string path)
+    {
+        (await _fs.GetInfoAsync(path, default)).Should().BeNull();
+        var read = async () => await _fs.OpenReadAsync(path, 0, default);
+        await read.Should().ThrowAsync<FileNotFoundException>();
+    }
+
+    [Fact]
+    public async Task Writing_through_an_escaping_link_is_refused_and_the_target_is_untouched()
+    {
+        var write = async () => await _fs.OpenWriteAsync("/escape-file", FtpWriteMode.Create, 0, default);
+        await write.Should().ThrowAsync<UnauthorizedAccessException>();
+        var intoDir = async () => await _fs.OpenWriteAsync("/escape-dir/new.txt", FtpWriteMode.Create, 0, default);
+        await intoDir.Should().ThrowAsync<DirectoryNotFoundException>();
+        var mkdir = async () => await _fs.CreateDirectoryAsync("/escape-dir/new", default);
+        await mkdir.Should().ThrowAsync<DirectoryNotFoundException>();
+        var list = async () => { await foreach (var _ in _fs.ListAsync("/escape-dir", default)) { } };
+        await list.Should().ThrowAsync<DirectoryNotFoundException>();
+        File.ReadAllText(Path.Combine(_outside, "secret.txt")).Should().Be("top secret");
+        File.Exists(Path.Combine(_outside, "new.txt")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Listings_leave_out_escaping_links_and_keep_good_ones()
+    {
+        var names = new List<string>();
+        await foreach (var entry in _fs.ListAsync("/", default))
+        {
+            names.Add(entry.Name);
+        }
+
+        names.Should().BeEquivalentTo("inside.txt", "sub", "good-link");
+    }
+
+    [Fact]
+    public async Task Links_inside_the_root_are_followed()
+    {
+        var info = await _fs.GetInfoAsync("/good-link", default);
+        info!.Length.Should().Be(6);
+        info.IsSymbolicLink.Should().BeTrue();
+        await using var stream = await _fs.OpenReadAsync("/good-link", 0, default);
+        new StreamReader(stream).ReadToEnd().Should().Be("inside");
+    }
+
+    [Fact]
+    public async Task Escaping_links_cannot_be_deleted_or_renamed_and_their_targets_stay()
+    {
+        var delete = async () => await _fs.DeleteFileAsync("/escape-file", default);
+        await delete.Should().ThrowAsync<UnauthorizedAccessException>();
+        var rename = async () => await _fs.RenameAsync("/escape-file", "/moved", default);
+        await rename.Should().ThrowAsync<UnauthorizedAccessException>();
+        File.ReadAllText(Path.Combine(_outside, "secret.txt")).Should().Be("top secret");
+    }
+
+    [Fact]
+    public async Task The_provider_jails_each_user_to_its_home()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "home", "alice"));
+        File.WriteAllText(Path.Combine(_root, "home", "alice", "a.txt"), "a");
+        var provider = new PhysicalFileSystemProvider(_root);
+        var alice = await provider.GetFileSystemAsync(new FtpUser("alice", "/home/alice", FtpPermissions.All), default);
+        (await alice.GetInfoAsync("/a.txt", default)).Should().NotBeNull();
+        (await alice.GetInfoAsync("/inside.txt", default)).Should().BeNull();
+
+        var missing = async () => await provider.GetFileSystemAsync(new FtpUser("bob", "/home/bob", FtpPermissions.All), default);
+        await missing.Should().ThrowAsync<DirectoryNotFoundException>();
+        var climbing = async () => await provider.GetFileSystemAsync(new FtpUser("eve", "/home/../../outside", FtpPermissions.All), default);
+        await climbing.Should().ThrowAsync<ArgumentException>();
+        var viaLink = async () => await provider.GetFileSystemAsync(new FtpUser("eve", "/escape-dir", FtpPermissions.All), default);
+        await viaLink.Should().ThrowAsync<DirectoryNotFoundException>();
+    }
+
+    [Fact]
+    public void A_missing_root_is_an_error() => FluentActions.Invoking(() => new PhysicalFileSystem(Path.Combine(_base, "nope")))
+        .Should().Throw<DirectoryNotFoundException>();
+}
