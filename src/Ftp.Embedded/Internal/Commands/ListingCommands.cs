@@ -25,16 +25,8 @@ internal static class ListingCommands
     /// <summary>MLST (RFC 3659 section 7): the facts of one entry over the control connection.</summary>
     public static async ValueTask Mlst(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = request.HasArgument ? await Access.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        if (await FindAsync(session, request.Argument) is not var (path, info))
         {
-            return;
-        }
-
-        var info = await GetEntryAsync(session, path);
-        if (info is null)
-        {
-            await session.ReplyAsync(550, "No such file or directory.");
             return;
         }
 
@@ -50,16 +42,8 @@ internal static class ListingCommands
     /// <summary>STAT path: the LIST lines over the control connection as a 213 multi-line reply.</summary>
     public static async ValueTask StatPath(FtpSession session, FtpRequest request)
     {
-        var path = await Access.ResolveAsync(session, StripOptions(request.Argument));
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        if (await FindAsync(session, StripOptions(request.Argument)) is not var (path, info))
         {
-            return;
-        }
-
-        var info = await GetEntryAsync(session, path);
-        if (info is null)
-        {
-            await session.ReplyAsync(550, "No such file or directory.");
             return;
         }
 
@@ -88,17 +72,8 @@ internal static class ListingCommands
 
     private static async ValueTask StartAsync(FtpSession session, FtpRequest request, Format format)
     {
-        var argument = format == Format.Facts ? request.Argument : StripOptions(request.Argument);
-        var path = argument.Length > 0 ? await Access.ResolveAsync(session, argument) : session.CurrentDirectory;
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        if (await FindAsync(session, format == Format.Facts ? request.Argument : StripOptions(request.Argument)) is not var (path, info))
         {
-            return;
-        }
-
-        var info = await GetEntryAsync(session, path);
-        if (info is null)
-        {
-            await session.ReplyAsync(550, "No such file or directory.");
             return;
         }
 
@@ -166,9 +141,25 @@ internal static class ListingCommands
         }
     }
 
-    private static async ValueTask<FtpFileInfo?> GetEntryAsync(FtpSession session, string path)
-        => await session.FileSystem!.GetInfoAsync(path, session.Aborted)
-           ?? (path == VirtualPath.Root ? new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch) : null);
+    /// <summary>Resolves a listing argument (empty: the current directory) that the user may read; replies and returns null otherwise.</summary>
+    private static async ValueTask<(string Path, FtpFileInfo Info)?> FindAsync(FtpSession session, string argument)
+    {
+        var path = argument.Length > 0 ? await Access.ResolveAsync(session, argument) : session.CurrentDirectory;
+        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        {
+            return null;
+        }
+
+        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted)
+                   ?? (path == VirtualPath.Root ? new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch) : null);
+        if (info is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return null;
+        }
+
+        return (path, info);
+    }
 
     /// <summary>Drops <c>ls</c>-style options (<c>-a</c>, <c>-l</c>, <c>-la</c>…) that clients send with LIST and NLST.</summary>
     internal static string StripOptions(string argument)
