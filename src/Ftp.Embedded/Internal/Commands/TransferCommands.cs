@@ -158,7 +158,11 @@ internal static class TransferCommands
         var binary = session.Settings.Type == DataType.Binary;
         await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
         {
-            if (binary)
+            if (binary && file is FileStream fileStream)
+            {
+                await DataCopy.ReceiveToFileAsync(socket, fileStream, transfer, ct);
+            }
+            else if (binary)
             {
                 await DataCopy.CopyAsync(stream, file, transfer, ct);
             }
