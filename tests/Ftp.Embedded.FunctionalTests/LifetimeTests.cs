@@ -41,7 +41,7 @@ public sealed class LifetimeTests
         await using var client = await server.ConnectAsync();
         await client.ExpectAsync("USER alice", 331);
         await client.SendAsync("PASS wrong");
-        await Task.Delay(300);
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // absence of a reply: a slow machine cannot make this pass wrongly
         client.Socket.Available.Should().Be(0, "the 530 waits for the failed-login delay");
         await FakeClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(500), () => client.Socket.Available > 0, 20);
         await client.ExpectAsync(530);
