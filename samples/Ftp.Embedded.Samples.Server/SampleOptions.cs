@@ -27,6 +27,14 @@ public sealed class SampleOptions
 
     public IPAddress? PublicAddress { get; set; }
 
+    public int? MaxSessions { get; set; }
+
+    public int? MaxSessionsPerIp { get; set; }
+
+    public bool? AllowActive { get; set; }
+
+    public Microsoft.Extensions.Logging.LogLevel? LogLevel { get; set; }
+
     public bool Help { get; set; }
 
     public static readonly string Usage = """
@@ -44,6 +52,11 @@ public sealed class SampleOptions
                                     without a password one is generated and printed)
           --passive-ports FROM-TO   passive data ports (default: any free port)
           --public-address ADDR     IPv4 address PASV advertises, behind NAT (default: the address the client reached)
+          --max-sessions N          concurrent sessions (default 1000)
+          --max-sessions-per-ip N   concurrent sessions from one address (default 50)
+          --allow-active            accept PORT/EPRT, to the client's own address only (default)
+          --no-active               refuse PORT/EPRT: passive mode only
+          --log-level LEVEL         Trace, Debug, Information, Warning, Error or None (default Information)
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -119,6 +132,24 @@ public sealed class SampleOptions
                             ? publicAddress
                             : throw new FormatException($"--public-address: '{text}' is not an IPv4 address.");
                         break;
+                    case "--max-sessions":
+                        options.MaxSessions = PositiveInt(arg, Value());
+                        break;
+                    case "--max-sessions-per-ip":
+                        options.MaxSessionsPerIp = PositiveInt(arg, Value());
+                        break;
+                    case "--allow-active":
+                        options.AllowActive = true;
+                        break;
+                    case "--no-active":
+                        options.AllowActive = false;
+                        break;
+                    case "--log-level":
+                        var level = Value();
+                        options.LogLevel = Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(level, ignoreCase: true, out var parsed) && !int.TryParse(level, out _)
+                            ? parsed
+                            : throw new FormatException($"--log-level: '{level}' is not one of Trace, Debug, Information, Warning, Error, Critical, None.");
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -132,6 +163,11 @@ public sealed class SampleOptions
 
         return options;
     }
+
+    private static int PositiveInt(string option, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n
+            : throw new FormatException($"{option}: '{text}' is not a whole number of 1 or more.");
 
     private static SampleUser ParseUser(string text)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded.Samples.Server;
@@ -46,6 +47,12 @@ public static class SampleServer
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
+        if (options.LogLevel is { } level)
+        {
+            builder.Logging.SetMinimumLevel(level);
+            builder.Logging.AddFilter("Ftp.Embedded", level);
+        }
+
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
         PrepareRoot(root, options, builder.Configuration);
@@ -61,6 +68,9 @@ public static class SampleServer
 
             o.Passive.PortRange = options.PassivePorts ?? o.Passive.PortRange;
             o.Passive.PublicAddress = options.PublicAddress ?? o.Passive.PublicAddress;
+            o.Limits.MaxSessions = options.MaxSessions ?? o.Limits.MaxSessions;
+            o.Limits.MaxSessionsPerIp = options.MaxSessionsPerIp ?? o.Limits.MaxSessionsPerIp;
+            o.Active.Enabled = options.AllowActive ?? o.Active.Enabled;
         }).UsePhysicalFileSystem(root);
 
         if (options.Anonymous)

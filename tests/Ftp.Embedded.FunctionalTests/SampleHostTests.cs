@@ -37,7 +37,8 @@ public sealed class SampleHostTests : IDisposable
     {
         var options = SampleOptions.Parse(
             ["--listen", "0.0.0.0", "--port=2222", "--root", "/srv/ftp", "--no-anonymous", "--user", "alice:s3:cret", "--user", "bob",
-             "--passive-ports", "50000-50010", "--public-address", "203.0.113.7"], TextWriter.Null)!;
+             "--passive-ports", "50000-50010", "--public-address", "203.0.113.7", "--max-sessions", "20", "--max-sessions-per-ip=4",
+             "--no-active", "--log-level", "warning"], TextWriter.Null)!;
         options.Listen.Should().Be(IPAddress.Any);
         options.Port.Should().Be(2222);
         options.Root.Should().Be("/srv/ftp");
@@ -48,6 +49,31 @@ public sealed class SampleHostTests : IDisposable
         options.Users[1].Password.Should().HaveLength(16);
         options.PassivePorts.Should().Be((50000, 50010));
         options.PublicAddress.Should().Be(IPAddress.Parse("203.0.113.7"));
+        options.MaxSessions.Should().Be(20);
+        options.MaxSessionsPerIp.Should().Be(4);
+        options.AllowActive.Should().BeFalse();
+        options.LogLevel.Should().Be(Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Command_line_limits_and_active_mode_reach_the_server()
+    {
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--user", "alice:secret", "--max-sessions-per-ip", "2", "--no-active"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options);
+        await host.StartAsync();
+        try
+        {
+            var port = host.Services.GetRequiredService<FtpServer>().EndPoints[0].Port;
+            await using var first = await FtpTestClient.LoginAsync(port, "alice", "secret");
+            await first.ExpectAsync("PORT 127,0,0,1,200,10", 502);
+            await using var second = await FtpTestClient.ConnectAsync(port);
+            await using var third = await FtpTestClient.ConnectAsync(port, expectGreeting: false);
+            await third.ExpectAsync(421);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Theory]
@@ -58,6 +84,8 @@ public sealed class SampleHostTests : IDisposable
     [InlineData("--passive-ports=9-1", "--passive-ports: '9-1' is not a range FROM-TO with 1 <= FROM <= TO <= 65535.")]
     [InlineData("--user=../x:pw", "--user: '../x' is not a valid user name (letters, digits, '-', '_' and '.').")]
     [InlineData("--public-address=::1", "--public-address: '::1' is not an IPv4 address.")]
+    [InlineData("--max-sessions=0", "--max-sessions: '0' is not a whole number of 1 or more.")]
+    [InlineData("--log-level=loud", "--log-level: 'loud' is not one of Trace, Debug, Information, Warning, Error, Critical, None.")]
     public async Task Bad_options_are_errors_with_a_clear_message(string argument, string message)
     {
         var error = new StringWriter();
@@ -70,7 +98,8 @@ public sealed class SampleHostTests : IDisposable
     {
         var output = new StringWriter();
         (await SampleServer.RunAsync(["--help"], output, TextWriter.Null)).Should().Be(0);
-        foreach (var option in new[] { "--listen", "--port", "--root", "--anonymous", "--no-anonymous", "--user", "--passive-ports", "--public-address", "--help" })
+        foreach (var option in new[] { "--listen", "--port", "--root", "--anonymous", "--no-anonymous", "--user", "--passive-ports", "--public-address",
+                     "--max-sessions", "--max-sessions-per-ip", "--allow-active", "--no-active", "--log-level", "--help" })
         {
             output.ToString().Should().Contain(option);
         }
