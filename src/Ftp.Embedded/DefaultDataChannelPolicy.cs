@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Ftp.Embedded;
+
+/// <summary>
+/// The default data-channel policy: PASV advertises <see cref="FtpPassiveOptions.PublicAddress"/> or the control
+/// connection's local address; active connections go only to the control client's IP and ports 1024 and above
+/// (RFC 2577); passive connections are accepted only from the control client's IP. A custom policy can wrap it and
+/// add its own rules (for example, active mode for some users only).
+/// </summary>
+public sealed class DefaultDataChannelPolicy : IFtpDataChannelPolicy
+{
+    private readonly FtpServerOptions _options;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="options">The server options (passive address, third-party targets).</param>
+    public DefaultDataChannelPolicy(IOptions<FtpServerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+    }
+
+    internal DefaultDataChannelPolicy(FtpServerOptions options) => _options = options;
+
+    /// <inheritdoc/>
+    public ValueTask<IPAddress> GetPassiveAddressAsync(FtpSessionInfo session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ValueTask.FromResult(_options.Passive.PublicAddress ?? session.LocalEndPoint.Address);
+    }
+
+    /// <inheritdoc/>
+    public bool AllowActive(FtpSessionInfo session, IPEndPoint target)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(target);
+        return _options.Active.AllowThirdPartyTargets
+               || (target.Port >= 1024 && SameAddress(target.Address, session.RemoteEndPoint.Address));
+    }
+
+    /// <inheritdoc/>
+    public bool AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(peer);
+        return _options.Active.AllowThirdPartyTargets || SameAddress(peer.Address, session.RemoteEndPoint.Address);
+    }
+
+    internal static bool SameAddress(IPAddress a, IPAddress b)
+    {
+        if (a.IsIPv4MappedToIPv6)
+        {
+            a = a.MapToIPv4();
+        }
+
+        if (b.IsIPv4MappedToIPv6)
+        {
+            b = b.MapToIPv4();
+        }
+
+        return a.Equals(b);
+    }
+}
