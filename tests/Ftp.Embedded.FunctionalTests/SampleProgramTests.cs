@@ -16,7 +16,17 @@ public sealed partial class SampleProgramTests
     [Fact]
     public async Task The_minimal_program_serves_its_readme_anonymously()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Ftp.Embedded.Samples.Minimal.dll");
+        // Run it from its own build output, with its own dependencies, as `dotnet run` would.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testOutput.Parent!.Name;
+        var repository = testOutput;
+        while (!File.Exists(Path.Combine(repository.FullName, "Ftp.Embedded.sln")))
+        {
+            repository = repository.Parent!;
+        }
+
+        var dll = Path.Combine(repository.FullName, "samples", "Ftp.Embedded.Samples.Minimal", "bin", configuration, testOutput.Name, "Ftp.Embedded.Samples.Minimal.dll");
+        File.Exists(dll).Should().BeTrue(dll);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("0");
@@ -138,6 +148,30 @@ public sealed partial class SampleProgramTests
         finally
         {
             File.Delete(database);
+        }
+    }
+
+    [Fact]
+    public async Task The_ASP_NET_Core_app_shares_its_container_with_the_FTP_server()
+    {
+        await using var app = Ftp.Embedded.Samples.AspNetCore.AspNetCoreSample.Build([], ftpPort: 0, httpUrl: "http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            var ftpPort = app.Services.GetRequiredService<FtpServer>().EndPoints[0].Port;
+            await using (var client = await FtpTestClient.LoginAsync(ftpPort, "alice", "alice-pw"))
+            {
+                await client.ExpectAsync("TYPE I", 200);
+                await client.StoreAsync("STOR report.csv", "a,b\n"u8.ToArray());
+            }
+
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(15) };
+            var status = await http.GetStringAsync(new Uri("/status", UriKind.Relative));
+            status.Should().Contain($"127.0.0.1:{ftpPort}").And.Contain("\"path\":\"/report.csv\"").And.Contain("\"bytes\":4");
+        }
+        finally
+        {
+            await app.StopAsync();
         }
     }
 
