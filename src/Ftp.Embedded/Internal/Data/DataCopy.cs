@@ -26,8 +26,10 @@ internal static class DataCopy
             reading = true;
             while (true)
             {
-                var count = await read;
+                // A ValueTask may be awaited once: mark it taken before awaiting, so the cleanup below never awaits it again.
+                var pendingRead = read;
                 reading = false;
+                var count = await pendingRead;
                 if (count == 0)
                 {
                     break;
