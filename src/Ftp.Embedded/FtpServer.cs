@@ -20,6 +20,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<long, FtpSession> _sessions = new();
     private readonly ConcurrentDictionary<IPAddress, int> _sessionsPerIp = new();
     private readonly List<Socket> _listeners = [];
+    private readonly HashSet<Socket> _implicitTls = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _heartbeat;
@@ -68,7 +69,10 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     /// <summary>Events to audit or process sessions, logins and transfers.</summary>
     public FtpServerEvents Events => _context.Events;
 
-    /// <summary>The endpoints the server listens on, with the ports actually bound (useful with port 0).</summary>
+    /// <summary>
+    /// The endpoints the server listens on, with the ports actually bound (useful with port 0): those of
+    /// <see cref="FtpServerOptions.Endpoints"/> first, then the implicit-TLS ones of <see cref="FtpTlsOptions.ImplicitEndpoints"/>.
+    /// </summary>
     public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
 
     /// <summary>The number of open sessions.</summary>
@@ -90,9 +94,21 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             throw new Microsoft.Extensions.Options.OptionsValidationException("Ftp", typeof(FtpServerOptions), validation.Failures);
         }
 
+        if (_context.Options.Tls.ImplicitEndpoints.Count > 0 && !_context.Tls.IsEnabled)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("Ftp", typeof(FtpServerOptions),
+                ["Ftp:Tls:ImplicitEndpoints needs a certificate: set Tls.Certificate or Tls.CertificatePath."]);
+        }
+
+        if (_context.Tls.IsEnabled)
+        {
+            _context.Tls.Validate();
+        }
+
         try
         {
-            foreach (var endPoint in _context.Options.Endpoints)
+            foreach (var (endPoint, implicitTls) in _context.Options.Endpoints.Select(e => (e, false))
+                         .Concat(_context.Options.Tls.ImplicitEndpoints.Select(e => (e, true))))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -114,6 +130,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
                 }
 
                 _listeners.Add(listener);
+                if (implicitTls)
+                {
+                    _implicitTls.Add(listener);
+                }
+
                 FtpLog.Listening(_context.Logger, (IPEndPoint)listener.LocalEndPoint!);
             }
         }
@@ -250,18 +271,18 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
                 continue;
             }
 
-            Accept(socket);
+            Accept(socket, _implicitTls.Contains(listener));
         }
     }
 
-    private void Accept(Socket socket)
+    private void Accept(Socket socket, bool implicitTls)
     {
         var id = Interlocked.Increment(ref _nextSessionId);
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var limits = _context.Options.Limits;
         var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
-        var session = new FtpSession(_context, socket, id);
+        var session = new FtpSession(_context, socket, id, implicitTls);
         if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
             ReleaseIp(ip);

@@ -14,6 +14,7 @@ public sealed class FtpServerLimits
     private int _maxSessions = 1000;
     private int _maxSessionsPerIp = 50;
     private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(30);
+    private TimeSpan _tlsHandshakeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The longest command line in bytes, CRLF included. Default 4096 (vsftpd's and ProFTPD's default; RFC 959 sets none).
@@ -59,6 +60,9 @@ public sealed class FtpServerLimits
 
     /// <summary>How long a stop waits for running commands and transfers before it cuts them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get => _shutdownTimeout; set => _shutdownTimeout = NonNegative(value); }
+
+    /// <summary>How long a TLS handshake may take, on the control or a data connection. Default 10 s.</summary>
+    public TimeSpan TlsHandshakeTimeout { get => _tlsHandshakeTimeout; set => _tlsHandshakeTimeout = Positive(value); }
 
     private static int Range(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
         => value >= min && value <= max

@@ -30,4 +30,7 @@ public sealed class FtpServerOptions
 
     /// <summary>Upload settings.</summary>
     public FtpUploadOptions Uploads { get; } = new();
+
+    /// <summary>FTPS settings; TLS is offered once a certificate is set.</summary>
+    public FtpTlsOptions Tls { get; } = new();
 }

@@ -95,6 +95,31 @@ public static class FtpServerBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Offers FTPS with <paramref name="certificate"/>: AUTH TLS on every endpoint (RFC 4217). Use the overload with options
+    /// for implicit-TLS endpoints, a certificate file that can be renewed in place, and TLS requirements.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="certificate">The server certificate with its private key.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseTls(this IFtpServerBuilder builder, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return builder.UseTls(tls => tls.Certificate = certificate);
+    }
+
+    /// <summary>Offers FTPS as <paramref name="configure"/> sets it (certificate, implicit endpoints, requirements).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets <see cref="FtpServerOptions.Tls"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseTls(this IFtpServerBuilder builder, Action<FtpTlsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<FtpServerOptions>(o => configure(o.Tls));
+        return builder;
+    }
+
     /// <summary>Replaces the data-channel policy (passive address, active targets, passive peers).</summary>
     /// <typeparam name="T">The policy type, resolved from the container.</typeparam>
     /// <param name="builder">The builder.</param>

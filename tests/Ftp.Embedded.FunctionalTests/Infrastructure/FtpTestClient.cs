@@ -14,10 +14,42 @@ public sealed partial class FtpTestClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private Stream _stream;
     private int _start;
     private int _end;
 
-    private FtpTestClient(Socket socket) => _socket = socket;
+    private FtpTestClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>Whether the control connection runs over TLS.</summary>
+    public bool IsSecure => _stream is System.Net.Security.SslStream;
+
+    /// <summary>Starts TLS on the control connection (after 234, or at once for implicit FTPS).</summary>
+    public async Task UpgradeToTlsAsync()
+    {
+        _stream = await ClientTlsAsync(_stream);
+    }
+
+    /// <summary>The client side of a TLS handshake that accepts the test's self-signed certificate.</summary>
+    public static async Task<System.Net.Security.SslStream> ClientTlsAsync(Stream inner)
+    {
+        var ssl = new System.Net.Security.SslStream(inner, leaveInnerStreamOpen: false, (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, cts.Token);
+        return ssl;
+    }
+
+    /// <summary>Connects to an implicit-FTPS endpoint: TLS first, then the greeting.</summary>
+    public static async Task<FtpTestClient> ConnectImplicitAsync(int port)
+    {
+        var client = await ConnectAsync(port, expectGreeting: false);
+        await client.UpgradeToTlsAsync();
+        await client.ExpectAsync(220);
+        return client;
+    }
 
     public Socket Socket => _socket;
 
@@ -48,13 +80,13 @@ public sealed partial class FtpTestClient : IAsyncDisposable
     public async Task SendAsync(string line)
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(line + "\r\n"), SocketFlags.None, cts.Token);
+        await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), cts.Token);
     }
 
     public async Task SendRawAsync(byte[] bytes)
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await _socket.SendAsync(bytes, SocketFlags.None, cts.Token);
+        await _stream.WriteAsync(bytes, cts.Token);
     }
 
     public async Task<FtpReply> CommandAsync(string line)
@@ -130,9 +162,13 @@ public sealed partial class FtpTestClient : IAsyncDisposable
             int read;
             try
             {
-                read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+                read = await _stream.ReadAsync(_buffer.AsMemory(_end), cts.Token);
             }
             catch (SocketException)
+            {
+                return null;
+            }
+            catch (IOException)
             {
                 return null;
             }

@@ -90,12 +90,16 @@ public sealed class TestServer : IAsyncDisposable
 /// <summary>Advances a fake clock until <paramref name="condition"/> holds, for heartbeat-driven deadlines.</summary>
 public static class FakeClock
 {
+    /// <remarks>
+    /// Between steps the server's threads get a moment to act on the tick (a session may still be finishing the
+    /// previous command, when deadlines are not checked); the loop ends on the condition, not on a duration.
+    /// </remarks>
     public static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, int maxSteps = 100)
     {
-        for (var i = 0; i < maxSteps && !condition(); i++)
+        for (var i = 0; i < maxSteps * 3 && !condition(); i++)
         {
             time.Advance(step);
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(5));
         }
     }
 }

@@ -18,7 +18,13 @@ internal static class InfoCommands
     /// <summary>FEAT (RFC 2389): only what this session can really do.</summary>
     public static ValueTask Feat(FtpSession session, FtpRequest request, Pending pending)
     {
-        var features = new List<string> { "EPRT", "EPSV", "HOST", "MDTM" };
+        var features = new List<string>();
+        if (session.Context.Tls.IsEnabled)
+        {
+            features.AddRange(["AUTH TLS", "AUTH SSL", "PBSZ", "PROT"]);
+        }
+
+        features.AddRange(["EPRT", "EPSV", "HOST", "MDTM"]);
         if (SupportsModificationTime(session))
         {
             features.Add("MFMT");

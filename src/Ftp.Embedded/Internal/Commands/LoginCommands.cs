@@ -21,6 +21,12 @@ internal static class LoginCommands
             Logout(session);
         }
 
+        if (!session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
+        {
+            await session.ReplyAsync(530, "TLS is required: send AUTH TLS before logging in.");
+            return;
+        }
+
         session.PendingUserName = request.Argument;
         session.Phase = SessionPhase.AwaitingPassword;
         // 331 for every name: the reply does not tell which accounts exist.
@@ -58,6 +64,12 @@ internal static class LoginCommands
                 FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
                 user = null;
             }
+        }
+
+        if (user is not null && !session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
+        {
+            // Defence in depth: USER let a name through that the authenticator does not treat as anonymous.
+            user = null;
         }
 
         if (user is null || fileSystem is null)

@@ -50,7 +50,7 @@ internal static class TransferCommands
         var opening = $"Opening {(binary ? "BINARY" : "ASCII")} mode data connection for {VirtualPath.GetName(path)} ({info.Length - offset} bytes).";
         await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
         {
-            if (binary && file is FileStream fileStream)
+            if (binary && file is FileStream fileStream && stream is System.Net.Sockets.NetworkStream)
             {
                 await DataCopy.SendFileAsync(socket, fileStream, offset, transfer, ct);
             }
@@ -158,7 +158,7 @@ internal static class TransferCommands
         var binary = session.Settings.Type == DataType.Binary;
         await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
         {
-            if (binary && file is FileStream fileStream)
+            if (binary && file is FileStream fileStream && stream is System.Net.Sockets.NetworkStream)
             {
                 await DataCopy.ReceiveToFileAsync(socket, fileStream, transfer, ct);
             }

@@ -61,6 +61,22 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Bool(active, "AllowThirdPartyTargets", v => options.Active.AllowThirdPartyTargets = v);
         Bool(active, "UsePort20", v => options.Active.UsePort20 = v);
         Bool(ftp.GetSection("Uploads"), "Atomic", v => options.Uploads.Atomic = v);
+        Time(limits, "TlsHandshakeTimeout", v => l.TlsHandshakeTimeout = v);
+
+        var tls = ftp.GetSection("Tls");
+        String(tls, "CertificatePath", v => options.Tls.CertificatePath = v);
+        String(tls, "KeyPath", v => options.Tls.KeyPath = v);
+        String(tls, "CertificatePassword", v => options.Tls.CertificatePassword = v);
+        Bool(tls, "RequireForLogin", v => options.Tls.RequireForLogin = v);
+        Bool(tls, "RequireForData", v => options.Tls.RequireForData = v);
+        Bool(tls, "RequireForAnonymous", v => options.Tls.RequireForAnonymous = v);
+        foreach (var child in tls.GetSection("ImplicitEndpoints").GetChildren())
+        {
+            var value = child.Value ?? "";
+            options.Tls.ImplicitEndpoints.Add(IPEndPoint.TryParse(value, out var endPoint) && value.Contains(':', StringComparison.Ordinal)
+                ? endPoint
+                : throw Invalid(child.Path, value, "an address and port such as \"0.0.0.0:990\""));
+        }
     }
 
     public void Configure(FtpAnonymousOptions options)
@@ -202,6 +218,21 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
         if (options.Greeting.AsSpan().IndexOfAny('\r', '\n') >= 0)
         {
             failures.Add("Ftp:Greeting must be one line: remove the line breaks.");
+        }
+
+        if (options.Tls.CertificatePath is { Length: > 0 } certificate && !File.Exists(certificate))
+        {
+            failures.Add($"Ftp:Tls:CertificatePath '{certificate}' does not exist: give a PFX or PEM certificate file.");
+        }
+
+        if (options.Tls.KeyPath is { Length: > 0 } key && !File.Exists(key))
+        {
+            failures.Add($"Ftp:Tls:KeyPath '{key}' does not exist: give the PEM private key of the certificate.");
+        }
+
+        if (!options.Tls.IsEnabled && (options.Tls.RequireForLogin || options.Tls.RequireForData || options.Tls.ImplicitEndpoints.Count > 0))
+        {
+            failures.Add("Ftp:Tls requires TLS or has implicit endpoints but no certificate: set Tls.Certificate or Tls:CertificatePath.");
         }
 
         if (options.Hosts.Any(string.IsNullOrWhiteSpace))

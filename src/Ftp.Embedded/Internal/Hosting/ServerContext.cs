@@ -1,4 +1,5 @@
 using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Ftp.Embedded.Internal.Hosting;
@@ -25,6 +26,7 @@ internal sealed class ServerContext
         TimeProvider = timeProvider;
         Metrics = metrics;
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
+        Tls = new TlsContext(options.Tls, timeProvider);
     }
 
     public FtpServerOptions Options { get; }
@@ -44,4 +46,6 @@ internal sealed class ServerContext
     public FtpMetrics Metrics { get; }
 
     public PassivePortPool PassivePorts { get; }
+
+    public TlsContext Tls { get; }
 }

@@ -7,8 +7,12 @@ namespace Ftp.Embedded.Internal.Session;
 /// <summary>What a transfer reports to the application when it ends (RETR, STOR, STOU, APPE).</summary>
 internal sealed record TransferAudit(FtpTransferDirection Direction, string Path);
 
-/// <summary>The body of a transfer: moves the data over the open data connection.</summary>
-internal delegate ValueTask TransferBody(Socket data, NetworkStream stream, Transfer transfer, CancellationToken cancellationToken);
+/// <summary>
+/// The body of a transfer: moves the data over the open data connection. <paramref name="stream"/> is the socket's
+/// <see cref="NetworkStream"/>, or an <see cref="System.Net.Security.SslStream"/> under PROT P; the raw
+/// <paramref name="socket"/> may be used directly (sendfile) only when the stream is a <see cref="NetworkStream"/>.
+/// </summary>
+internal delegate ValueTask TransferBody(Socket socket, Stream stream, Transfer transfer, CancellationToken cancellationToken);
 
 /// <summary>Runs transfers beside the command loop, so ABOR, STAT, NOOP and QUIT are answered meanwhile.</summary>
 internal sealed partial class FtpSession
@@ -21,14 +25,24 @@ internal sealed partial class FtpSession
     public async ValueTask StartTransferAsync(string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup = null)
     {
         var channel = TakePreparedData();
-        if (channel is null)
+        var unprotected = channel is not null && !DataProtected && Commands.Security.RequiresTls(this, forData: true);
+        if (channel is null || unprotected)
         {
+            channel?.Dispose();
             if (cleanup is not null)
             {
                 await cleanup(false).ConfigureAwait(false);
             }
 
-            await ReplyAsync(425, "Use PORT, EPRT, PASV or EPSV first.").ConfigureAwait(false);
+            if (unprotected)
+            {
+                await ReplyAsync(521, "Data connections must be protected: send PBSZ 0 and PROT P.").ConfigureAwait(false);
+            }
+            else
+            {
+                await ReplyAsync(425, "Use PORT, EPRT, PASV or EPSV first.").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -53,6 +67,7 @@ internal sealed partial class FtpSession
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
             {
+                socket?.Dispose();
                 FtpLog.DataConnectionFailed(Context.Logger, Info.Id, ex);
                 failure = transfer.Reason switch
                 {
@@ -67,15 +82,30 @@ internal sealed partial class FtpSession
                 channel.Dispose();
             }
 
+            await using Stream stream = DataProtected
+                ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), transfer.Token).ConfigureAwait(false)
+                : new NetworkStream(socket, ownsSocket: false);
             transfer.ArmStall();
             await ReplyAsync(150, openingText).ConfigureAwait(false);
-            using var stream = new NetworkStream(socket, ownsSocket: false);
             using (transfer.Token.Register(static s => ((Socket)s!).Dispose(), socket))
             {
                 try
                 {
                     await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
                     completed = true;
+                    if (stream is System.Net.Security.SslStream ssl)
+                    {
+                        // Close the TLS session properly (close_notify), so the client can tell the end from a cut.
+                        // After an upload the client may have gone already: everything was moved, so that is fine.
+                        try
+                        {
+                            await ssl.ShutdownAsync().ConfigureAwait(false);
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
+
                     try
                     {
                         socket.Shutdown(SocketShutdown.Send);
@@ -103,9 +133,14 @@ internal sealed partial class FtpSession
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException
+                                       or System.Security.Authentication.AuthenticationException)
         {
-            failure ??= (426, "Connection closed; transfer aborted.");
+            // A failed TLS handshake on the data connection lands here too.
+            if (!completed)
+            {
+                failure ??= (425, "Can't open data connection: TLS negotiation failed or the connection broke.");
+            }
         }
         finally
         {

@@ -25,10 +25,13 @@ internal sealed partial class FtpSession
     private volatile string? _closeReason;
     private volatile bool _executing;
 
-    public FtpSession(ServerContext context, Socket socket, long id)
+    private readonly bool _implicitTls;
+
+    public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false)
     {
         Context = context;
         _socket = socket;
+        _implicitTls = implicitTls;
         Info = new FtpSessionInfo(id, Normalize((IPEndPoint)socket.RemoteEndPoint!), Normalize((IPEndPoint)socket.LocalEndPoint!));
         _startedAt = _lastActivity = context.TimeProvider.GetTimestamp();
     }
@@ -63,6 +66,15 @@ internal sealed partial class FtpSession
 
     public CancellationToken Aborted => _aborted.Token;
 
+    /// <summary>Whether the control connection is encrypted (AUTH TLS or implicit FTPS).</summary>
+    public bool IsSecure { get; private set; }
+
+    /// <summary>Whether PBSZ was given after TLS was set up (RFC 4217 section 8).</summary>
+    public bool ProtectionBufferSizeSet { get; set; }
+
+    /// <summary>Whether data connections are encrypted (PROT P).</summary>
+    public bool DataProtected { get; set; }
+
     public bool IsTransferRunning => CurrentTransfer is { Task.IsCompleted: false };
 
     public void SetUser(FtpUser? user, IFtpFileSystem? fileSystem)
@@ -95,17 +107,24 @@ internal sealed partial class FtpSession
             // Clients send Telnet Synch (IAC DM) as urgent data before ABOR; keep it in the stream so it is stripped with the rest.
             _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
             _stream = new NetworkStream(_socket, ownsSocket: false);
-            _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
-            _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+            if (_implicitTls)
+            {
+                // Implicit FTPS: TLS from the first byte, data connections protected unless PROT C.
+                _stream = await AuthenticateAsync(_stream).ConfigureAwait(false);
+                IsSecure = ProtectionBufferSizeSet = DataProtected = true;
+            }
+
+            CreatePipes();
             Context.Metrics.SessionStarted();
             FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
             events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
             await ReplyAsync(220, Context.Options.Greeting).ConfigureAwait(false);
             await CommandLoopAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException
+                                       or System.Security.Authentication.AuthenticationException)
         {
-            // The client went away or the session was aborted.
+            // The client went away, failed the TLS handshake, or the session was aborted.
         }
         catch (Exception ex)
         {
@@ -263,6 +282,68 @@ internal sealed partial class FtpSession
             _executing = false;
             Touch();
         }
+    }
+
+    /// <summary>
+    /// AUTH TLS (RFC 4217 section 4): the 234 reply has been sent. Bytes the client sent after the AUTH line, before the
+    /// handshake, are an attempt to smuggle commands into the encrypted session: the connection is closed. Otherwise the
+    /// handshake runs and the pipes are rebuilt over the TLS stream.
+    /// </summary>
+    public async ValueTask<bool> UpgradeToTlsAsync()
+    {
+        if (_reader.TryRead(out var pending))
+        {
+            var smuggled = !pending.Buffer.IsEmpty;
+            _reader.AdvanceTo(pending.Buffer.Start);
+            if (smuggled)
+            {
+                FtpLog.SessionClosed(Context.Logger, Info.Id, "bytes after AUTH before the TLS handshake");
+                Phase = SessionPhase.Closing;
+                return false;
+            }
+        }
+
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            _stream = await AuthenticateAsync(_stream).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+            FtpLog.SessionClosed(Context.Logger, Info.Id, "TLS handshake failed");
+            Phase = SessionPhase.Closing;
+            CreatePipes();
+            return false;
+        }
+
+        CreatePipes();
+        IsSecure = true;
+        return true;
+    }
+
+    /// <summary>Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout.</summary>
+    internal async ValueTask<System.Net.Security.SslStream> AuthenticateAsync(Stream inner, CancellationToken cancellationToken = default)
+    {
+        var ssl = new System.Net.Security.SslStream(inner, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, cancellationToken);
+        timeout.CancelAfter(Context.Options.Limits.TlsHandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(), timeout.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void CreatePipes()
+    {
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, Context.TimeProvider.GetTimestamp());

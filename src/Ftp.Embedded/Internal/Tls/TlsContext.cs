@@ -1,0 +1,96 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Ftp.Embedded.Internal.Tls;
+
+/// <summary>
+/// The server side of TLS: the certificate context is built once and rebuilt only when the certificate file changes,
+/// checked at most every few seconds, so a renewed certificate applies to new connections without a restart.
+/// </summary>
+internal sealed class TlsContext
+{
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
+    private readonly FtpTlsOptions _options;
+    private readonly TimeProvider _time;
+    private readonly object _lock = new();
+    private SslStreamCertificateContext? _context;
+    private DateTime _fileTime;
+    private long _lastCheck;
+
+    public TlsContext(FtpTlsOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+    }
+
+    public bool IsEnabled => _options.IsEnabled;
+
+    /// <summary>Loads the certificate now, so that a bad file fails the start with a clear message.</summary>
+    public void Validate() => _ = GetCertificateContext();
+
+    public SslServerAuthenticationOptions CreateOptions() => new()
+    {
+        ServerCertificateContext = GetCertificateContext(),
+        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        ClientCertificateRequired = false,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+    };
+
+    private SslStreamCertificateContext GetCertificateContext()
+    {
+        lock (_lock)
+        {
+            if (_context is not null && (_options.CertificatePath is null || _time.GetElapsedTime(_lastCheck) < CheckInterval))
+            {
+                return _context;
+            }
+
+            _lastCheck = _time.GetTimestamp();
+            if (_options.CertificatePath is { } path)
+            {
+                var fileTime = File.GetLastWriteTimeUtc(path);
+                if (_context is null || fileTime != _fileTime)
+                {
+                    _context = SslStreamCertificateContext.Create(Load(path), additionalCertificates: null, offline: true);
+                    _fileTime = fileTime;
+                }
+            }
+            else
+            {
+                _context ??= SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
+            }
+
+            return _context;
+        }
+    }
+
+    private X509Certificate2 Load(string path)
+    {
+        X509Certificate2 certificate;
+        if (_options.KeyPath is { } keyPath)
+        {
+            certificate = _options.CertificatePassword is { } password
+                ? X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath)
+                : X509Certificate2.CreateFromPemFile(path, keyPath);
+        }
+        else if (File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal))
+        {
+            certificate = _options.CertificatePassword is { } password
+                ? X509Certificate2.CreateFromEncryptedPemFile(path, password)
+                : X509Certificate2.CreateFromPemFile(path);
+        }
+        else
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, _options.CertificatePassword);
+        }
+
+        if (!certificate.HasPrivateKey)
+        {
+            throw new InvalidOperationException($"The TLS certificate '{path}' has no private key: give the key file (KeyPath) or a PFX with the key.");
+        }
+
+        // Ephemeral PEM keys cannot be used by SslStream on every platform; a PKCS#12 round trip gives a usable key.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+}
