@@ -35,6 +35,18 @@ public sealed class SampleOptions
 
     public Microsoft.Extensions.Logging.LogLevel? LogLevel { get; set; }
 
+    public string? TlsCertificate { get; set; }
+
+    public string? TlsKey { get; set; }
+
+    public string? TlsCertificatePassword { get; set; }
+
+    public bool TlsSelfSigned { get; set; }
+
+    public int? ImplicitTlsPort { get; set; }
+
+    public bool RequireTls { get; set; }
+
     public bool Help { get; set; }
 
     public static readonly string Usage = """
@@ -57,6 +69,12 @@ public sealed class SampleOptions
           --allow-active            accept PORT/EPRT, to the client's own address only (default)
           --no-active               refuse PORT/EPRT: passive mode only
           --log-level LEVEL         Trace, Debug, Information, Warning, Error or None (default Information)
+          --tls-cert FILE           certificate for FTPS (PFX, or PEM with --tls-key); enables AUTH TLS
+          --tls-key FILE            PEM private key of --tls-cert
+          --tls-cert-password PW    password of the PFX or of an encrypted PEM key
+          --tls-self-signed         make a self-signed certificate in memory (local testing only)
+          --implicit-tls-port N     also listen for implicit FTPS (TLS from the first byte) on this port
+          --require-tls             users other than anonymous must use TLS for login and data
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -150,6 +168,27 @@ public sealed class SampleOptions
                             ? parsed
                             : throw new FormatException($"--log-level: '{level}' is not one of Trace, Debug, Information, Warning, Error, Critical, None.");
                         break;
+                    case "--tls-cert":
+                        options.TlsCertificate = Value();
+                        break;
+                    case "--tls-key":
+                        options.TlsKey = Value();
+                        break;
+                    case "--tls-cert-password":
+                        options.TlsCertificatePassword = Value();
+                        break;
+                    case "--tls-self-signed":
+                        options.TlsSelfSigned = true;
+                        break;
+                    case "--implicit-tls-port":
+                        var implicitPort = Value();
+                        options.ImplicitTlsPort = int.TryParse(implicitPort, NumberStyles.None, CultureInfo.InvariantCulture, out var ip) && ip <= 65535
+                            ? ip
+                            : throw new FormatException($"--implicit-tls-port: '{implicitPort}' is not a port number (0-65535).");
+                        break;
+                    case "--require-tls":
+                        options.RequireTls = true;
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -159,6 +198,12 @@ public sealed class SampleOptions
                 error.WriteLine(ex.Message);
                 return null;
             }
+        }
+
+        if ((options.ImplicitTlsPort is not null || options.RequireTls) && options.TlsCertificate is null && !options.TlsSelfSigned)
+        {
+            error.WriteLine("--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).");
+            return null;
         }
 
         return options;

@@ -71,6 +71,24 @@ public static class SampleServer
             o.Limits.MaxSessions = options.MaxSessions ?? o.Limits.MaxSessions;
             o.Limits.MaxSessionsPerIp = options.MaxSessionsPerIp ?? o.Limits.MaxSessionsPerIp;
             o.Active.Enabled = options.AllowActive ?? o.Active.Enabled;
+            if (options.TlsCertificate is { } certificate)
+            {
+                o.Tls.CertificatePath = Path.GetFullPath(certificate);
+                o.Tls.KeyPath = options.TlsKey is { } key ? Path.GetFullPath(key) : null;
+                o.Tls.CertificatePassword = options.TlsCertificatePassword;
+            }
+            else if (options.TlsSelfSigned)
+            {
+                o.Tls.Certificate = SelfSignedCertificate.Create();
+            }
+
+            if (options.ImplicitTlsPort is { } implicitPort)
+            {
+                o.Tls.ImplicitEndpoints.Add(new IPEndPoint(options.Listen, implicitPort));
+            }
+
+            o.Tls.RequireForLogin |= options.RequireTls;
+            o.Tls.RequireForData |= options.RequireTls;
         }).UsePhysicalFileSystem(root);
 
         if (options.Anonymous)
@@ -133,6 +151,11 @@ public static class SampleServer
         foreach (var user in host.Services.GetRequiredService<IOptions<FtpLocalUserOptions>>().Value.Users.Where(u => options.Users.All(c => c.Name != u.Name)))
         {
             output.WriteLine($"  {user.Name}: from configuration, home {user.HomeDirectory}");
+        }
+
+        if (options.TlsSelfSigned && options.TlsCertificate is null)
+        {
+            output.WriteLine("WARNING: FTPS uses a self-signed certificate made at start-up. Clients cannot verify it: for local testing only.");
         }
 
         output.WriteLine("Press Ctrl+C to stop.");

@@ -8,7 +8,7 @@ namespace Ftp.Embedded.InteropTests;
 /// A real server over a temporary directory (the physical filesystem, so downloads take the zero-copy path), with
 /// alice/secret (read-write at /home/alice) and anonymous (read-only at /pub). One per test class.
 /// </summary>
-public sealed class InteropServer : IAsyncLifetime
+public class InteropServer : IAsyncLifetime
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "ftp-interop-" + Guid.NewGuid().ToString("N"));
 
@@ -29,6 +29,7 @@ public sealed class InteropServer : IAsyncLifetime
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
         options.Limits.FailedLoginDelay = TimeSpan.Zero;
         options.Limits.MaxSessionsPerIp = 500;
+        Configure(options);
         var users = new FtpLocalUserOptions().Add("alice", FtpPasswordHasher.Hash("secret"), "/home/alice");
         Server = FtpServer.Create(options, new PhysicalFileSystemProvider(Root),
         [
@@ -36,6 +37,11 @@ public sealed class InteropServer : IAsyncLifetime
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
         ]);
         await Server.StartAsync(CancellationToken.None);
+    }
+
+    /// <summary>Lets a derived fixture change the options before the server starts.</summary>
+    protected virtual void Configure(FtpServerOptions options)
+    {
     }
 
     public async Task DisposeAsync()

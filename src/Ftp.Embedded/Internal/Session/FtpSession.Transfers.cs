@@ -82,11 +82,13 @@ internal sealed partial class FtpSession
                 channel.Dispose();
             }
 
-            await using Stream stream = DataProtected
-                ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), transfer.Token).ConfigureAwait(false)
-                : new NetworkStream(socket, ownsSocket: false);
+            // 150 first, then the TLS handshake on the data connection: ftplib and lftp wait for the reply before they
+            // start it; curl starts at once, and its ClientHello simply waits in the socket.
             transfer.ArmStall();
             await ReplyAsync(150, openingText).ConfigureAwait(false);
+            await using Stream stream = DataProtected
+                ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), dataConnection: true, transfer.Token).ConfigureAwait(false)
+                : new NetworkStream(socket, ownsSocket: false);
             using (transfer.Token.Register(static s => ((Socket)s!).Dispose(), socket))
             {
                 try

@@ -323,14 +323,14 @@ internal sealed partial class FtpSession
     }
 
     /// <summary>Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout.</summary>
-    internal async ValueTask<System.Net.Security.SslStream> AuthenticateAsync(Stream inner, CancellationToken cancellationToken = default)
+    internal async ValueTask<System.Net.Security.SslStream> AuthenticateAsync(Stream inner, bool dataConnection = false, CancellationToken cancellationToken = default)
     {
         var ssl = new System.Net.Security.SslStream(inner, leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, cancellationToken);
         timeout.CancelAfter(Context.Options.Limits.TlsHandshakeTimeout);
         try
         {
-            await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(), timeout.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(dataConnection), timeout.Token).ConfigureAwait(false);
             return ssl;
         }
         catch

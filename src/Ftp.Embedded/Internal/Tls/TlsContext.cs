@@ -29,12 +29,19 @@ internal sealed class TlsContext
     /// <summary>Loads the certificate now, so that a bad file fails the start with a clear message.</summary>
     public void Validate() => _ = GetCertificateContext();
 
-    public SslServerAuthenticationOptions CreateOptions() => new()
+    /// <summary>
+    /// Options for one handshake. Data connections use TLS 1.2: a TLS 1.3 server sends session tickets after the
+    /// handshake, and a client that uploads, sends close_notify and closes without reading them (curl does) makes the
+    /// kernel reset the connection and drop the tail of the upload before the server has read it. SslStream offers no
+    /// way to send zero tickets; TLS 1.2 delivers them inside the handshake. The control connection uses 1.2 or 1.3.
+    /// </summary>
+    public SslServerAuthenticationOptions CreateOptions(bool dataConnection) => new()
     {
         ServerCertificateContext = GetCertificateContext(),
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        EnabledSslProtocols = dataConnection ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
         ClientCertificateRequired = false,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        AllowTlsResume = !dataConnection,
     };
 
     private SslStreamCertificateContext GetCertificateContext()
