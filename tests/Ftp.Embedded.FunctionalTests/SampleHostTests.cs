@@ -86,6 +86,7 @@ public sealed class SampleHostTests : IDisposable
     [InlineData("--public-address=::1", "--public-address: '::1' is not an IPv4 address.")]
     [InlineData("--max-sessions=0", "--max-sessions: '0' is not a whole number of 1 or more.")]
     [InlineData("--log-level=loud", "--log-level: 'loud' is not one of Trace, Debug, Information, Warning, Error, Critical, None.")]
+    [InlineData("--require-tls", "--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).")]
     public async Task Bad_options_are_errors_with_a_clear_message(string argument, string message)
     {
         var error = new StringWriter();
@@ -99,12 +100,45 @@ public sealed class SampleHostTests : IDisposable
         var output = new StringWriter();
         (await SampleServer.RunAsync(["--help"], output, TextWriter.Null)).Should().Be(0);
         foreach (var option in new[] { "--listen", "--port", "--root", "--anonymous", "--no-anonymous", "--user", "--passive-ports", "--public-address",
-                     "--max-sessions", "--max-sessions-per-ip", "--allow-active", "--no-active", "--log-level", "--help" })
+                     "--max-sessions", "--max-sessions-per-ip", "--allow-active", "--no-active", "--log-level", "--tls-cert", "--tls-key",
+                     "--tls-cert-password", "--tls-self-signed", "--implicit-tls-port", "--require-tls", "--help" })
         {
             output.ToString().Should().Contain(option);
         }
 
         output.ToString().Should().Contain("default 127.0.0.1").And.Contain("default 2121").And.Contain("default ./ftp-root");
+    }
+
+    [Fact]
+    public async Task The_sample_host_serves_explicit_and_implicit_FTPS_from_a_certificate_file()
+    {
+        Directory.CreateDirectory(_root);
+        var pfx = Path.Combine(_root, "server.pfx");
+        await File.WriteAllBytesAsync(pfx, TestCertificate.Instance.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pfx-pw"));
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--user", "alice:secret", "--tls-cert", pfx,
+            "--tls-cert-password", "pfx-pw", "--implicit-tls-port", "0", "--require-tls"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options);
+        await host.StartAsync();
+        try
+        {
+            var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
+            await using (var plain = await FtpTestClient.ConnectAsync(endPoints[0].Port))
+            {
+                await plain.ExpectAsync("USER alice", 530);
+                await plain.ExpectAsync("AUTH TLS", 234);
+                await plain.UpgradeToTlsAsync();
+                await plain.ExpectAsync("USER alice", 331);
+                await plain.ExpectAsync("PASS secret", 230);
+            }
+
+            await using var implicitTls = await FtpTestClient.ConnectImplicitAsync(endPoints[1].Port);
+            await implicitTls.ExpectAsync("USER alice", 331);
+            await implicitTls.ExpectAsync("PASS secret", 230);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Fact]

@@ -211,6 +211,42 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task A_renewed_certificate_file_applies_to_new_connections_without_a_restart()
+    {
+        var directory = Directory.CreateTempSubdirectory("ftp-cert-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "server.pfx");
+            var first = TestCertificate.Create();
+            await File.WriteAllBytesAsync(path, first.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12));
+            var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+            await using var server = await TestServer.StartAsync(o => o.Tls.CertificatePath = path, time);
+            (await ThumbprintAsync(server.Port)).Should().Be(first.Thumbprint);
+
+            var second = TestCertificate.Create();
+            await File.WriteAllBytesAsync(path, second.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12));
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+            (await ThumbprintAsync(server.Port)).Should().Be(first.Thumbprint, "the file is checked at most every few seconds");
+            time.Advance(TimeSpan.FromSeconds(6));
+            (await ThumbprintAsync(server.Port)).Should().Be(second.Thumbprint);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<string> ThumbprintAsync(int port)
+    {
+        await using var client = await FtpTestClient.ConnectAsync(port);
+        await client.ExpectAsync("AUTH TLS", 234);
+        using var socket = client.Socket;
+        var ssl = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false), false, (_, certificate, _, _) => certificate is not null);
+        await ssl.AuthenticateAsClientAsync("localhost");
+        return new System.Security.Cryptography.X509Certificates.X509Certificate2(ssl.RemoteCertificate!).Thumbprint;
+    }
+
+    [Fact]
     public async Task Implicit_endpoints_without_a_certificate_fail_the_start()
     {
         var start = async () => await TestServer.StartAsync(o => o.Tls.ImplicitEndpoints.Add(new IPEndPoint(IPAddress.Loopback, 0)));

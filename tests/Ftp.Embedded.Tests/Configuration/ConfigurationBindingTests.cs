@@ -69,6 +69,51 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public void Binds_the_TLS_section()
+    {
+        var certificate = Path.GetTempFileName();
+        try
+        {
+            var options = Build(new()
+            {
+                ["Ftp:Endpoints:0"] = "127.0.0.1:0",
+                ["Ftp:Tls:CertificatePath"] = certificate,
+                ["Ftp:Tls:KeyPath"] = certificate,
+                ["Ftp:Tls:CertificatePassword"] = "pw",
+                ["Ftp:Tls:RequireForLogin"] = "true",
+                ["Ftp:Tls:RequireForData"] = "true",
+                ["Ftp:Tls:RequireForAnonymous"] = "true",
+                ["Ftp:Tls:ImplicitEndpoints:0"] = "0.0.0.0:990",
+                ["Ftp:Limits:TlsHandshakeTimeout"] = "5",
+            }).GetRequiredService<IOptions<FtpServerOptions>>().Value;
+            options.Tls.CertificatePath.Should().Be(certificate);
+            options.Tls.KeyPath.Should().Be(certificate);
+            options.Tls.CertificatePassword.Should().Be("pw");
+            options.Tls.RequireForLogin.Should().BeTrue();
+            options.Tls.RequireForData.Should().BeTrue();
+            options.Tls.RequireForAnonymous.Should().BeTrue();
+            options.Tls.ImplicitEndpoints.Should().Equal(IPEndPoint.Parse("0.0.0.0:990"));
+            options.Limits.TlsHandshakeTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            File.Delete(certificate);
+        }
+    }
+
+    [Fact]
+    public void TLS_settings_without_a_usable_certificate_are_reported()
+    {
+        var options = new FtpServerOptions();
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        options.Tls.RequireForLogin = true;
+        new FtpServerOptionsValidator().Validate(null, options).Failures.Should().ContainSingle().Which.Should().Contain("no certificate");
+        options.Tls.CertificatePath = "/nonexistent/server.pfx";
+        new FtpServerOptionsValidator().Validate(null, options).Failures.Should().ContainSingle()
+            .Which.Should().Be("Ftp:Tls:CertificatePath '/nonexistent/server.pfx' does not exist: give a PFX or PEM certificate file.");
+    }
+
+    [Fact]
     public void Code_runs_after_configuration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Ftp:Greeting"] = "from config", ["Ftp:Endpoints:0"] = "127.0.0.1:0" }).Build();
