@@ -25,6 +25,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _heartbeat;
     private long _nextSessionId;
+    private long _heartbeats;
     private int _state; // 0 new, 1 started, 2 stopped
 
     internal FtpServer(
@@ -35,10 +36,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         FtpServerEvents events,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
-        IMeterFactory? meterFactory)
+        IMeterFactory? meterFactory,
+        IFtpQuota? quota = null)
     {
         _context = new ServerContext(options, fileSystemProvider, authenticators, dataChannelPolicy, events,
-            loggerFactory.CreateLogger("Ftp.Embedded.FtpServer"), timeProvider, new FtpMetrics(meterFactory));
+            loggerFactory.CreateLogger("Ftp.Embedded.FtpServer"), timeProvider, new FtpMetrics(meterFactory), quota);
         events.OnHandlerError = ex => FtpLog.EventHandlerFailed(_context.Logger, ex);
     }
 
@@ -49,6 +51,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     /// <param name="dataChannelPolicy">How data connections may be made; <see langword="null"/>: the secure default.</param>
     /// <param name="loggerFactory">Where logs go; <see langword="null"/>: nowhere.</param>
     /// <param name="timeProvider">The clock for timeouts; <see langword="null"/>: the system clock.</param>
+    /// <param name="quota">Per-user upload quotas; <see langword="null"/>: none.</param>
     /// <returns>A server that is not started yet.</returns>
     public static FtpServer Create(
         FtpServerOptions options,
@@ -56,14 +59,15 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         IEnumerable<IFtpAuthenticator> authenticators,
         IFtpDataChannelPolicy? dataChannelPolicy = null,
         ILoggerFactory? loggerFactory = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IFtpQuota? quota = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(fileSystemProvider);
         ArgumentNullException.ThrowIfNull(authenticators);
         return new FtpServer(options, fileSystemProvider, authenticators.ToArray(),
             dataChannelPolicy ?? new DefaultDataChannelPolicy(options), new FtpServerEvents(),
-            loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, null);
+            loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, null, quota);
     }
 
     /// <summary>Events to audit or process sessions, logins and transfers.</summary>
@@ -195,18 +199,26 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             }
             catch (OperationCanceledException)
             {
-                foreach (var session in _sessions.Values)
+                // Past the deadline (or asked to hurry): cut running transfers (426, then 421), and give the sessions
+                // a moment to say so before the connections are dropped.
+                var remaining = _sessions.Values.ToArray();
+                FtpLog.ShutdownCut(_context.Logger, remaining.Length);
+                foreach (var session in remaining)
                 {
-                    session.Abort("Server shutting down.");
+                    session.Cut("Server shutting down.");
+                }
+
+                if (!await CompletesWithinAsync(all, TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+                {
+                    foreach (var session in _sessions.Values)
+                    {
+                        session.Abort("Server shutting down.");
+                    }
                 }
             }
         }
 
-        try
-        {
-            await all.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        if (!await CompletesWithinAsync(all, TimeSpan.FromSeconds(10)).ConfigureAwait(false))
         {
             FtpLog.ShutdownIncomplete(_context.Logger, _sessions.Count);
         }
@@ -252,6 +264,19 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         _context.Metrics.Dispose();
     }
 
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     private async Task AcceptLoopAsync(Socket listener)
     {
         while (!_stopping.IsCancellationRequested)
@@ -281,8 +306,15 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var limits = _context.Options.Limits;
-        var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
         var session = new FtpSession(_context, socket, id, implicitTls);
+        if (_context.Bans.IsBanned(ip))
+        {
+            FtpLog.SessionRefused(_context.Logger, remote, "address banned for failed logins");
+            _ = session.RefuseAsync("Too many failed logins from your address; try again later.");
+            return;
+        }
+
+        var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
         if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
             ReleaseIp(ip);
@@ -334,6 +366,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         foreach (var session in _sessions.Values)
         {
             session.OnHeartbeat(now);
+        }
+
+        if (_context.Bans.Enabled && ++_heartbeats % 60 == 0)
+        {
+            _context.Bans.Prune();
         }
     }
 }

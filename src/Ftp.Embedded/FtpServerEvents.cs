@@ -22,6 +22,12 @@ public sealed class FtpServerEvents
     /// <summary>A transfer (upload or download) ended, completed or aborted.</summary>
     public event EventHandler<FtpTransferEventArgs>? TransferEnded;
 
+    /// <summary>
+    /// An address was banned for too many failed logins (<see cref="FtpBanOptions"/>); its new connections get 421
+    /// until <see cref="FtpAddressBannedEventArgs.Until"/>.
+    /// </summary>
+    public event EventHandler<FtpAddressBannedEventArgs>? AddressBanned;
+
     internal Action<Exception>? OnHandlerError { get; set; }
 
     internal void RaiseSessionStarted(FtpSessionEventArgs e) => Raise(SessionStarted, e);
@@ -33,6 +39,8 @@ public sealed class FtpServerEvents
     internal void RaiseLoginFailed(FtpLoginEventArgs e) => Raise(LoginFailed, e);
 
     internal void RaiseTransferEnded(FtpTransferEventArgs e) => Raise(TransferEnded, e);
+
+    internal void RaiseAddressBanned(FtpAddressBannedEventArgs e) => Raise(AddressBanned, e);
 
     internal bool HasTransferHandlers => TransferEnded is not null;
 
@@ -77,6 +85,26 @@ public sealed class FtpLoginEventArgs : EventArgs
 
     /// <summary>The name given with USER.</summary>
     public string UserName { get; }
+}
+
+/// <summary>An address that was banned.</summary>
+public sealed class FtpAddressBannedEventArgs : EventArgs
+{
+    internal FtpAddressBannedEventArgs(System.Net.IPAddress address, int failures, DateTimeOffset until)
+    {
+        Address = address;
+        Failures = failures;
+        Until = until;
+    }
+
+    /// <summary>The client address.</summary>
+    public System.Net.IPAddress Address { get; }
+
+    /// <summary>The failed logins within the window that led to the ban.</summary>
+    public int Failures { get; }
+
+    /// <summary>When the ban ends (UTC).</summary>
+    public DateTimeOffset Until { get; }
 }
 
 /// <summary>The direction of a transfer.</summary>

@@ -15,6 +15,7 @@ public sealed class FtpServerLimits
     private int _maxSessionsPerIp = 50;
     private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(30);
     private TimeSpan _tlsHandshakeTimeout = TimeSpan.FromSeconds(10);
+    private TimeSpan _replyTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// The longest command line in bytes, CRLF included. Default 4096 (vsftpd's and ProFTPD's default; RFC 959 sets none).
@@ -31,7 +32,11 @@ public sealed class FtpServerLimits
     /// </summary>
     public TimeSpan IdleTimeout { get => _idleTimeout; set => _idleTimeout = Positive(value); }
 
-    /// <summary>How long a client may take from connecting to logging in. Default 60 s.</summary>
+    /// <summary>
+    /// How long a client may take from connecting to logging in. Default 60 s (ProFTPD's <c>TimeoutLogin</c> is 300 s,
+    /// vsftpd has none; 60 s is ample for a person typing). Bytes trickling in do not extend it, and an authenticator that
+    /// hangs is cut by it too.
+    /// </summary>
     public TimeSpan LoginTimeout { get => _loginTimeout; set => _loginTimeout = Positive(value); }
 
     /// <summary>
@@ -46,7 +51,10 @@ public sealed class FtpServerLimits
     /// </summary>
     public TimeSpan DataStallTimeout { get => _dataStallTimeout; set => _dataStallTimeout = Positive(value); }
 
-    /// <summary>The delay before answering a failed login with 530. Default 1 s (vsftpd's <c>delay_failed_login</c>).</summary>
+    /// <summary>
+    /// The delay before answering the first failed login of a session with 530. Default 1 s (vsftpd's
+    /// <c>delay_failed_login</c>). Each further failure in the same session doubles it, up to 16 times this value.
+    /// </summary>
     public TimeSpan FailedLoginDelay { get => _failedLoginDelay; set => _failedLoginDelay = NonNegative(value); }
 
     /// <summary>Failed logins after which the connection is closed. Default 3 (vsftpd's <c>max_login_fails</c>).</summary>
@@ -60,6 +68,12 @@ public sealed class FtpServerLimits
 
     /// <summary>How long a stop waits for running commands and transfers before it cuts them. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get => _shutdownTimeout; set => _shutdownTimeout = NonNegative(value); }
+
+    /// <summary>
+    /// How long writing a reply may wait for a client that does not read its control connection (its receive window is
+    /// full). Default 60 s. The session is then cut without a reply.
+    /// </summary>
+    public TimeSpan ReplyTimeout { get => _replyTimeout; set => _replyTimeout = Positive(value); }
 
     /// <summary>How long a TLS handshake may take, on the control or a data connection. Default 10 s.</summary>
     public TimeSpan TlsHandshakeTimeout { get => _tlsHandshakeTimeout; set => _tlsHandshakeTimeout = Positive(value); }

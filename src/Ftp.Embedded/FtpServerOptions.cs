@@ -31,6 +31,9 @@ public sealed class FtpServerOptions
     /// <summary>Upload settings.</summary>
     public FtpUploadOptions Uploads { get; } = new();
 
+    /// <summary>Defences against password guessing (temporary bans).</summary>
+    public FtpSecurityOptions Security { get; } = new();
+
     /// <summary>FTPS settings; TLS is offered once a certificate is set.</summary>
     public FtpTlsOptions Tls { get; } = new();
 }

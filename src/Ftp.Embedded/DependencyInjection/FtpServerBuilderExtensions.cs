@@ -131,4 +131,16 @@ public static class FtpServerBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IFtpDataChannelPolicy, T>());
         return builder;
     }
+
+    /// <summary>Limits how much each user may upload with an <see cref="IFtpQuota"/> (552 when exceeded; AVBL reports it).</summary>
+    /// <typeparam name="T">The quota type, resolved from the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder UseQuota<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IFtpServerBuilder builder)
+        where T : class, IFtpQuota
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpQuota, T>());
+        return builder;
+    }
 }

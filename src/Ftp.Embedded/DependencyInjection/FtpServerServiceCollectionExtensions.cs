@@ -54,6 +54,7 @@ public static class FtpServerServiceCollectionExtensions
             sp.GetRequiredService<FtpServerEvents>(),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<IFtpQuota>());
     }
 }

@@ -6,7 +6,7 @@ namespace Ftp.Embedded;
 /// A filesystem over a host directory, jailed to it: every virtual path maps below the root, and a symbolic link whose
 /// target lies outside the root is treated as missing.
 /// </summary>
-public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem
+public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAvailableSpaceFileSystem
 {
     private static readonly EnumerationOptions ListOptions = new()
     {
@@ -246,6 +246,26 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The free space of the volume that holds the path, as the operating system reports it for this process.</remarks>
+    public ValueTask<long?> GetAvailableSpaceAsync(string path, CancellationToken cancellationToken)
+    {
+        var host = MapExisting(path);
+        if (!Directory.Exists(host))
+        {
+            host = Path.GetDirectoryName(host) ?? RootPath;
+        }
+
+        try
+        {
+            return ValueTask.FromResult<long?>(new DriveInfo(host).AvailableFreeSpace);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return ValueTask.FromResult<long?>(null);
+        }
     }
 
     /// <summary>Maps a virtual path below the root, lexically (no link is followed here).</summary>

@@ -55,9 +55,19 @@ public sealed partial class FtpTestClient : IAsyncDisposable
 
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
-    public static async Task<FtpTestClient> ConnectAsync(int port, IPAddress? address = null, bool expectGreeting = true)
+    public static async Task<FtpTestClient> ConnectAsync(int port, IPAddress? address = null, bool expectGreeting = true, IPAddress? source = null, int? receiveBufferSize = null)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        if (source is not null)
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+        }
+
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         using var cts = new CancellationTokenSource(DefaultTimeout);
         await socket.ConnectAsync(new IPEndPoint(address ?? IPAddress.Loopback, port), cts.Token);
         var client = new FtpTestClient(socket);

@@ -31,7 +31,8 @@ public sealed class TestServer : IAsyncDisposable
         TimeProvider? timeProvider = null,
         Action<FtpAnonymousOptions>? anonymous = null,
         IFtpFileSystemProvider? fileSystemProvider = null,
-        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null)
+        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null,
+        IFtpQuota? quota = null)
     {
         var options = new FtpServerOptions();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
@@ -56,7 +57,7 @@ public sealed class TestServer : IAsyncDisposable
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
         };
         authenticators.AddRange(extraAuthenticators ?? []);
-        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators, timeProvider: timeProvider);
+        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators, timeProvider: timeProvider, quota: quota);
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
     }

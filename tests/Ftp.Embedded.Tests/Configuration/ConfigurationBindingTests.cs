@@ -38,6 +38,12 @@ public class ConfigurationBindingTests
             ["Ftp:Limits:MaxSessions"] = "10",
             ["Ftp:Limits:MaxSessionsPerIp"] = "3",
             ["Ftp:Limits:ShutdownTimeout"] = "5",
+            ["Ftp:Limits:ReplyTimeout"] = "20",
+            ["Ftp:Security:Ban:Enabled"] = "true",
+            ["Ftp:Security:Ban:MaxFailures"] = "7",
+            ["Ftp:Security:Ban:Window"] = "00:05:00",
+            ["Ftp:Security:Ban:Duration"] = "3600",
+            ["Ftp:Security:Ban:MaxTrackedAddresses"] = "500",
             ["Ftp:Passive:PortRange"] = "50000-50100",
             ["Ftp:Passive:PublicAddress"] = "203.0.113.7",
             ["Ftp:Active:Enabled"] = "false",
@@ -60,6 +66,12 @@ public class ConfigurationBindingTests
         options.Limits.MaxSessions.Should().Be(10);
         options.Limits.MaxSessionsPerIp.Should().Be(3);
         options.Limits.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        options.Limits.ReplyTimeout.Should().Be(TimeSpan.FromSeconds(20));
+        options.Security.Ban.Enabled.Should().BeTrue();
+        options.Security.Ban.MaxFailures.Should().Be(7);
+        options.Security.Ban.Window.Should().Be(TimeSpan.FromMinutes(5));
+        options.Security.Ban.Duration.Should().Be(TimeSpan.FromHours(1));
+        options.Security.Ban.MaxTrackedAddresses.Should().Be(500);
         options.Passive.PortRange.Should().Be((50000, 50100));
         options.Passive.PublicAddress.Should().Be(IPAddress.Parse("203.0.113.7"));
         options.Active.Enabled.Should().BeFalse();

@@ -75,6 +75,7 @@ internal static class CommandTable
         new("SIZE", NavigationCommands.Size, Login, "SIZE <path>"),
         new("MDTM", NavigationCommands.Mdtm, Login, "MDTM <path>"),
         new("MFMT", NavigationCommands.Mfmt, Login, "MFMT <YYYYMMDDHHMMSS> <path>"),
+        new("AVBL", NavigationCommands.Avbl, Login, "AVBL [<path>]"),
         new("PASV", DataSetupCommands.Pasv, Setup, "PASV"),
         new("EPSV", DataSetupCommands.Epsv, Setup, "EPSV [1 | 2 | ALL]"),
         new("PORT", DataSetupCommands.Port, Setup, "PORT h1,h2,h3,h4,p1,p2"),

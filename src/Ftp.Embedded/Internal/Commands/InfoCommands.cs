@@ -24,6 +24,11 @@ internal static class InfoCommands
             features.AddRange(["AUTH TLS", "AUTH SSL", "PBSZ", "PROT"]);
         }
 
+        if (NavigationCommands.SupportsAvailableSpace(session))
+        {
+            features.Add("AVBL");
+        }
+
         features.AddRange(["EPRT", "EPSV", "HOST", "MDTM"]);
         if (SupportsModificationTime(session))
         {

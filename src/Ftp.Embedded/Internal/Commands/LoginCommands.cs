@@ -51,19 +51,29 @@ internal static class LoginCommands
 
         var context = session.Context;
         var login = new FtpLoginContext(userName, request.Argument, session.Info);
-        var user = await AuthenticateAsync(context.Authenticators, login, session.Aborted);
+        FtpUser? user;
         IFtpFileSystem? fileSystem = null;
-        if (user is not null)
+        try
         {
-            try
+            user = await AuthenticateAsync(context.Authenticators, login, session.Aborted);
+            if (user is not null)
             {
                 fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, session.Aborted);
+                if (fileSystem is null)
+                {
+                    throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
-                user = null;
-            }
+        }
+        catch (Exception ex) when (!session.Aborted.IsCancellationRequested)
+        {
+            // The application's authenticator or filesystem provider failed: not the client's fault, so not a failed
+            // login either. RFC 959 allows 421 for PASS: the service is not available.
+            FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
+            session.PendingUserName = null;
+            session.Phase = SessionPhase.Closing;
+            await session.ReplyAsync(421, "Login service not available, try again later; closing control connection.");
+            return;
         }
 
         if (user is not null && !session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
@@ -80,14 +90,26 @@ internal static class LoginCommands
             context.Metrics.LoginFailed();
             FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
             context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
-            var delay = context.Options.Limits.FailedLoginDelay;
+            var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
+            if (bannedUntil is { } until)
+            {
+                FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
+                context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
+            }
+
+            var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, context.TimeProvider, session.Aborted);
             }
 
             await session.ReplyAsync(530, "Login incorrect.");
-            if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
+            if (bannedUntil is not null)
+            {
+                await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
+                session.Phase = SessionPhase.Closing;
+            }
+            else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
             {
                 await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
                 session.Phase = SessionPhase.Closing;
@@ -165,6 +187,10 @@ internal static class LoginCommands
 
         return null;
     }
+
+    /// <summary>The delay before the 530 of the <paramref name="failures"/>-th failed login: doubling, at most 16 times the first.</summary>
+    internal static TimeSpan FailedLoginDelay(TimeSpan first, int failures)
+        => first * (1 << Math.Clamp(failures - 1, 0, 4));
 
     private static bool IsAnonymousName(FtpSession session, string name)
         => name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);

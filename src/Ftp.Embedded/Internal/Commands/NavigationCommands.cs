@@ -156,6 +156,57 @@ internal static class NavigationCommands
         }
     }
 
+    /// <summary>
+    /// AVBL (draft-peterson-streamlined-ftp-command-extensions): the bytes the user may still store in a directory (the
+    /// current one without argument): the smaller of the quota's figure and the filesystem's free space.
+    /// </summary>
+    public static async ValueTask Avbl(FtpSession session, FtpRequest request, Pending pending)
+    {
+        var path = request.HasArgument ? await Access.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
+        if (path is null)
+        {
+            return;
+        }
+
+        var user = session.User!;
+        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        if (info is null)
+        {
+            await session.ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
+        if (!user.Can(FtpPermissions.Write) && !Access.IsUploadOnly(user, path))
+        {
+            await session.ReplyAsync(550, "Permission denied: no uploads here.");
+            return;
+        }
+
+        long? available = null;
+        if (session.Context.Quota is { } quota)
+        {
+            available = await quota.GetAvailableBytesAsync(user, path, session.Aborted);
+        }
+
+        if (session.FileSystem is IFtpAvailableSpaceFileSystem space && await space.GetAvailableSpaceAsync(path, session.Aborted) is { } free)
+        {
+            available = available is { } limit ? Math.Min(limit, free) : free;
+        }
+
+        if (available is not { } bytes)
+        {
+            await session.ReplyAsync(550, "The available space is not known here.");
+            return;
+        }
+
+        await session.ReplyAsync(213, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
+    }
+
+    internal static bool SupportsAvailableSpace(FtpSession session)
+        => session.Context.Quota is not null
+           || session.FileSystem is IFtpAvailableSpaceFileSystem
+           || (session.FileSystem is null && session.Context.FileSystemProvider is PhysicalFileSystemProvider);
+
     /// <summary>MFMT (draft-somers-ftp-mfxx): <c>MFMT YYYYMMDDHHMMSS path</c>.</summary>
     public static async ValueTask Mfmt(FtpSession session, FtpRequest request, Pending pending)
     {

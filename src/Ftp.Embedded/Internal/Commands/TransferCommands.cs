@@ -144,6 +144,19 @@ internal static class TransferCommands
     private static async ValueTask UploadAsync(FtpSession session, string path, FtpWriteMode mode, long offset, bool atomic, string opening)
     {
         var fileSystem = session.FileSystem!;
+        var limit = long.MaxValue;
+        if (session.Context.Quota is { } quota && await quota.GetAvailableBytesAsync(session.User!, path, session.Aborted) is { } available)
+        {
+            if (available <= 0)
+            {
+                session.SetPreparedData(null);
+                await session.ReplyAsync(552, "Requested file action aborted: exceeded storage allocation (quota).");
+                return;
+            }
+
+            limit = available;
+        }
+
         // Atomic STOR: write beside the target and rename over it only after a clean end, so a failed upload keeps the old file.
         var target = atomic
             ? VirtualPath.Combine(VirtualPath.GetParent(path), $".{VirtualPath.GetName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.part")
@@ -194,6 +207,6 @@ internal static class TransferCommands
                 {
                 }
             }
-        });
+        }, limit);
     }
 }

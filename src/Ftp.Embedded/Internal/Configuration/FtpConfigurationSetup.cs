@@ -49,6 +49,13 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Int(limits, "MaxSessions", v => l.MaxSessions = v);
         Int(limits, "MaxSessionsPerIp", v => l.MaxSessionsPerIp = v);
         Time(limits, "ShutdownTimeout", v => l.ShutdownTimeout = v);
+        Time(limits, "ReplyTimeout", v => l.ReplyTimeout = v);
+        var ban = ftp.GetSection("Security").GetSection("Ban");
+        Bool(ban, "Enabled", v => options.Security.Ban.Enabled = v);
+        Int(ban, "MaxFailures", v => options.Security.Ban.MaxFailures = v);
+        Time(ban, "Window", v => options.Security.Ban.Window = v);
+        Time(ban, "Duration", v => options.Security.Ban.Duration = v);
+        Int(ban, "MaxTrackedAddresses", v => options.Security.Ban.MaxTrackedAddresses = v);
 
         var passive = ftp.GetSection("Passive");
         String(passive, "PortRange", v => options.Passive.PortRange = ParsePortRange(v) ?? throw Invalid(passive.GetSection("PortRange").Path, v, "FROM-TO, such as \"50000-50100\""));

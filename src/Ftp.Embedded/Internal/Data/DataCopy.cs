@@ -35,6 +35,7 @@ internal static class DataCopy
                     break;
                 }
 
+                transfer.Reserve(count);
                 var write = destination.WriteAsync(current.AsMemory(0, count), cancellationToken);
                 read = source.ReadAsync(next.AsMemory(0, BufferSize), cancellationToken);
                 reading = true;
@@ -74,6 +75,7 @@ internal static class DataCopy
             int read;
             while ((read = await socket.ReceiveAsync(buffer.AsMemory(0, BufferSize), SocketFlags.None, cancellationToken)) > 0)
             {
+                transfer.Reserve(read);
                 file.Write(buffer, 0, read);
                 transfer.Progress(read);
             }
@@ -169,6 +171,7 @@ internal static class DataCopy
                     output[written++] = b;
                 }
 
+                transfer.Reserve(written);
                 await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
                 transfer.Progress(read);
             }

@@ -50,4 +50,16 @@ internal static partial class FtpLog
 
     [LoggerMessage(15, LogLevel.Debug, "Session {SessionId} data connection failed")]
     public static partial void DataConnectionFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(40, LogLevel.Warning, "Address {Address} banned until {Until} after {Failures} failed logins")]
+    public static partial void AddressBanned(ILogger logger, IPAddress address, int failures, DateTimeOffset until);
+
+    [LoggerMessage(41, LogLevel.Warning, "Session {SessionId} cut: {Reason}")]
+    public static partial void SessionCut(ILogger logger, long sessionId, string reason);
+
+    [LoggerMessage(42, LogLevel.Warning, "Shutdown cut {Count} sessions after the shutdown timeout")]
+    public static partial void ShutdownCut(ILogger logger, int count);
+
+    [LoggerMessage(43, LogLevel.Warning, "Shutdown cut the transfer of session {SessionId} (user {UserName}): {Direction} {Path} after {Bytes} bytes")]
+    public static partial void TransferCutByShutdown(ILogger logger, long sessionId, string userName, FtpTransferDirection direction, string path, long bytes);
 }

@@ -15,8 +15,11 @@ internal sealed class ServerContext
         FtpServerEvents events,
         ILogger logger,
         TimeProvider timeProvider,
-        FtpMetrics metrics)
+        FtpMetrics metrics,
+        IFtpQuota? quota)
     {
+        Quota = quota;
+        Bans = new Security.BanList(options.Security.Ban, timeProvider);
         Options = options;
         FileSystemProvider = fileSystemProvider;
         Authenticators = authenticators;
@@ -48,4 +51,8 @@ internal sealed class ServerContext
     public PassivePortPool PassivePorts { get; }
 
     public TlsContext Tls { get; }
+
+    public IFtpQuota? Quota { get; }
+
+    public Security.BanList Bans { get; }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Protocol;
 
 namespace Ftp.Embedded.Internal.Session;
@@ -13,7 +14,7 @@ internal sealed partial class FtpSession
         try
         {
             ReplyWriter.Write(_writer, code, text);
-            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -28,7 +29,7 @@ internal sealed partial class FtpSession
         try
         {
             ReplyWriter.WriteMultiline(_writer, code, first, lines, last);
-            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -48,7 +49,7 @@ internal sealed partial class FtpSession
             ReplyWriter.WriteLine(_writer, code, '-', first);
             await writeLines(_writer, _aborted.Token).ConfigureAwait(false);
             ReplyWriter.WriteLine(_writer, code, ' ', last);
-            await _writer.FlushAsync(_aborted.Token).ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -56,11 +57,56 @@ internal sealed partial class FtpSession
         }
     }
 
-    /// <summary>Called every second by the server's heartbeat: enforces login, idle and data deadlines.</summary>
+    /// <summary>Flushes the reply, timing it so the heartbeat can cut a client that never reads.</summary>
+    private async ValueTask FlushAsync()
+    {
+        var flush = _writer.FlushAsync(_aborted.Token);
+        if (flush.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _flushStartedAt, Context.TimeProvider.GetTimestamp());
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _flushStartedAt, 0);
+        }
+    }
+
+    /// <summary>Called every second by the server's heartbeat: enforces login, idle, reply and data deadlines.</summary>
     public void OnHeartbeat(long now)
     {
+        var limits = Context.Options.Limits;
+        var time = Context.TimeProvider;
+        var flushing = Volatile.Read(ref _flushStartedAt);
+        if (flushing != 0 && time.GetElapsedTime(flushing, now) >= limits.ReplyTimeout)
+        {
+            // The client stopped reading its replies: nothing more can be said to it.
+            Abort("Client does not read its replies.", reply: false);
+            return;
+        }
+
         if (_closeReason is not null || Phase == SessionPhase.Closing)
         {
+            return;
+        }
+
+        if (Phase != SessionPhase.LoggedIn && time.GetElapsedTime(_startedAt, now) >= limits.LoginTimeout)
+        {
+            // Also while a command runs: a hanging authenticator or a TLS handshake cannot stretch the login window.
+            if (_executing)
+            {
+                Abort("Login timeout; closing control connection.");
+            }
+            else
+            {
+                RequestClose("Login timeout; closing control connection.");
+            }
+
             return;
         }
 
@@ -71,8 +117,6 @@ internal sealed partial class FtpSession
             return;
         }
 
-        var limits = Context.Options.Limits;
-        var time = Context.TimeProvider;
         if (_executing)
         {
             // A command that makes no progress for longer than the idle timeout (a client that never reads its
@@ -85,11 +129,7 @@ internal sealed partial class FtpSession
             return;
         }
 
-        if (Phase != SessionPhase.LoggedIn && time.GetElapsedTime(_startedAt, now) >= limits.LoginTimeout)
-        {
-            RequestClose("Login timeout; closing control connection.");
-        }
-        else if (time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) >= limits.IdleTimeout)
+        if (time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) >= limits.IdleTimeout)
         {
             RequestClose("Timeout: no command for too long; closing control connection.");
         }
@@ -98,10 +138,33 @@ internal sealed partial class FtpSession
     /// <summary>Asks the session to end: idle sessions get 421 at once, busy ones after the current command.</summary>
     public void BeginShutdown() => RequestClose("Server shutting down; closing control connection.");
 
-    /// <summary>Cuts the session now: transfers end with 426, the connection closes.</summary>
-    public void Abort(string reason)
+    /// <summary>
+    /// Ends the session's transfer now (426) and then the session (421), for a shutdown past its deadline; a command that
+    /// does not end on its own is left to <see cref="Abort"/>.
+    /// </summary>
+    public void Cut(string reason)
     {
         _closeReason ??= reason;
+        if (CurrentTransfer is { Task.IsCompleted: false } transfer)
+        {
+            transfer.Cancel(TransferCancelReason.Shutdown);
+        }
+        else
+        {
+            RequestClose(reason);
+        }
+    }
+
+    /// <summary>Cuts the session now: a running transfer is cancelled, a 421 is attempted, and the connection closes.</summary>
+    public void Abort(string reason, bool reply = true)
+    {
+        _closeReason ??= reason;
+        if (!reply)
+        {
+            _silentAbort = true;
+        }
+
+        FtpLog.SessionCut(Context.Logger, Info.Id, reason);
         CurrentTransfer?.Cancel(TransferCancelReason.Shutdown);
         try
         {
@@ -144,6 +207,21 @@ internal sealed partial class FtpSession
 
         CurrentTransfer?.Dispose();
         SetPreparedData(null);
+        if (_aborted.IsCancellationRequested)
+        {
+            // Cut, not closed: a reply the client never read may still sit in the pipe, and completing the writer would
+            // wait for the client to take it. Drop the connection first.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            _socket.Dispose();
+        }
+
         try
         {
             if (_writer is not null)

@@ -22,7 +22,7 @@ internal sealed partial class FtpSession
     /// close, then 226, or 426 when it broke or was aborted. <paramref name="cleanup"/> runs after the body either way
     /// (with <see langword="true"/> when it completed) and before the final reply.
     /// </summary>
-    public async ValueTask StartTransferAsync(string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup = null)
+    public async ValueTask StartTransferAsync(string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup = null, long limit = long.MaxValue)
     {
         var channel = TakePreparedData();
         var unprotected = channel is not null && !DataProtected && Commands.Security.RequiresTls(this, forData: true);
@@ -47,7 +47,7 @@ internal sealed partial class FtpSession
         }
 
         CurrentTransfer?.Dispose();
-        var transfer = new Transfer(this, openingText);
+        var transfer = new Transfer(this, openingText) { Limit = limit };
         CurrentTransfer = transfer;
         transfer.Task = RunTransferAsync(transfer, channel, openingText, body, audit, cleanup);
     }
@@ -121,7 +121,8 @@ internal sealed partial class FtpSession
                                            || ex is SocketException or OperationCanceledException or ObjectDisposedException
                                            || (ex is IOException && ex.InnerException is SocketException))
                 {
-                    failure = (426, transfer.Reason == TransferCancelReason.None ? "Connection closed; transfer aborted." : CancelText(transfer.Reason));
+                    failure = (transfer.Reason == TransferCancelReason.QuotaExceeded ? 552 : 426,
+                        transfer.Reason == TransferCancelReason.None ? "Connection closed; transfer aborted." : CancelText(transfer.Reason));
                 }
                 catch (Exception ex)
                 {
@@ -175,6 +176,11 @@ internal sealed partial class FtpSession
         {
             Context.Metrics.Transferred(transfer.Bytes, audit.Direction);
             FtpLog.Transfer(Context.Logger, Info.Id, audit.Direction, audit.Path, transfer.Bytes, duration, completed ? "completed" : "aborted");
+            if (!completed && transfer.Reason == TransferCancelReason.Shutdown)
+            {
+                FtpLog.TransferCutByShutdown(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, transfer.Bytes);
+            }
+
             Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, audit.Path, audit.Direction, transfer.Bytes, duration, completed));
         }
 
@@ -213,6 +219,7 @@ internal sealed partial class FtpSession
         TransferCancelReason.StallTimeout => "Connection closed; transfer aborted: no data moved for too long.",
         TransferCancelReason.ConnectTimeout => "Can't open data connection: timed out waiting for it.",
         TransferCancelReason.Shutdown => "Connection closed; transfer aborted: server shutting down.",
+        TransferCancelReason.QuotaExceeded => "Requested file action aborted: exceeded storage allocation (quota).",
         _ => "Connection closed; transfer aborted.",
     };
 }

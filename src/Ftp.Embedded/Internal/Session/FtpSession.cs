@@ -24,6 +24,8 @@ internal sealed partial class FtpSession
     private long _lastActivity;
     private volatile string? _closeReason;
     private volatile bool _executing;
+    private volatile bool _silentAbort;
+    private long _flushStartedAt;
 
     private readonly bool _implicitTls;
 
@@ -125,6 +127,10 @@ internal sealed partial class FtpSession
                                        or System.Security.Authentication.AuthenticationException)
         {
             // The client went away, failed the TLS handshake, or the session was aborted.
+            if (_aborted.IsCancellationRequested && !_silentAbort && _closeReason is { } reason)
+            {
+                await TryFinalReplyAsync(reason).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -160,6 +166,29 @@ internal sealed partial class FtpSession
             _writeLock.Dispose();
             _aborted.Dispose();
             _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>After an abort: a last 421 if the connection can take it at once, without waiting on anything.</summary>
+    private async ValueTask TryFinalReplyAsync(string reason)
+    {
+        if (_writer is null || !_writeLock.Wait(0))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            ReplyWriter.Write(_writer, 421, reason);
+            await _writer.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 

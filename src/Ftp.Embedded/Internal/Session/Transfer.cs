@@ -9,6 +9,7 @@ internal enum TransferCancelReason
     StallTimeout,
     Shutdown,
     SessionClosed,
+    QuotaExceeded,
 }
 
 /// <summary>The one running transfer of a session: its cancellation, deadline and progress.</summary>
@@ -62,6 +63,19 @@ internal sealed class Transfer : IDisposable
     {
         Interlocked.Add(ref _bytes, bytes);
         Volatile.Write(ref _deadline, _time.GetTimestamp() + ToTicks(_stallTimeout));
+    }
+
+    /// <summary>The most bytes an upload may write (the user's quota); <see cref="long.MaxValue"/> for none.</summary>
+    public long Limit { get; set; } = long.MaxValue;
+
+    /// <summary>Called before <paramref name="count"/> more bytes are written: cuts the transfer if they would pass <see cref="Limit"/>.</summary>
+    public void Reserve(int count)
+    {
+        if (Limit != long.MaxValue && Bytes + count > Limit)
+        {
+            Cancel(TransferCancelReason.QuotaExceeded);
+            throw new OperationCanceledException("The upload would exceed the quota.", Token);
+        }
     }
 
     public void CheckDeadline(long now)
