@@ -13,7 +13,7 @@ internal static class Report
         }
 
         var a = Math.Abs(v);
-        var format = a >= 1000 ? "#,0" : a >= 100 ? "0.0" : a >= 1 ? "0.00" : "0.000";
+        var format = a >= 1000 || (v == Math.Floor(v) && a < 1e15) ? "#,0" : a >= 100 ? "0.0" : a >= 1 ? "0.00" : "0.000";
         return v.ToString(format, CultureInfo.InvariantCulture);
     }
 
