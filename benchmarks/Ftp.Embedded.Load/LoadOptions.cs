@@ -115,7 +115,8 @@ internal sealed class LoadOptions
           --idle-first-address IP   first source address (default 127.0.0.2 when the server is on loopback, else none)
           --idle-concurrency N      sessions being opened at once (default 32)
           --idle-open-seconds N     time bound for opening them (default 300)
-          --min-available-mib N     stop opening idle sessions when the machine's MemAvailable falls below (default 2048)
+          --min-available-mib N     stop opening idle sessions when the machine's MemAvailable falls below (default 2048);
+                                    they also stop when the machine's process table is 85% full (forking servers)
           --timeout SECONDS         per socket operation (default 60)
           --xfer-limit SECONDS      per large transfer (default 300)
           --pause SECONDS           between tests (default 2)

@@ -115,7 +115,12 @@ internal sealed partial class LoadRun
             var limit = Environment.TickCount64 + (long)_o.IdleOpenLimit.TotalMilliseconds;
             while (!stop.IsCancellationRequested)
             {
-                if (ProcStats.MemAvailableBytes() < _o.MinAvailableBytes)
+                var (tasks, taskLimit) = ProcStats.MachineTasks();
+                if (tasks > taskLimit * 0.85)
+                {
+                    Stop($"the machine's process table 85% full ({tasks} of {taskLimit} tasks)");
+                }
+                else if (ProcStats.MemAvailableBytes() < _o.MinAvailableBytes)
                 {
                     Stop($"machine MemAvailable below {_o.MinAvailableBytes / (1024 * 1024)} MiB");
                 }

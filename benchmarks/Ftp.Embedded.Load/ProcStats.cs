@@ -126,6 +126,18 @@ internal static class ProcStats
         return (total - idle) / TicksPerSecond;
     }
 
+    /// <summary>
+    /// Tasks (processes and threads) on the machine now, from /proc/loadavg, and the most there can be (the smaller of
+    /// kernel.pid_max and kernel.threads-max): a forking server must not take the whole process table.
+    /// </summary>
+    public static (long Tasks, long Limit) MachineTasks()
+    {
+        var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var tasks = fields.Length > 3 && long.TryParse(fields[3].Split('/')[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : 0;
+        long Read(string path) => long.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : long.MaxValue;
+        return (tasks, Math.Min(Read("/proc/sys/kernel/pid_max"), Read("/proc/sys/kernel/threads-max")));
+    }
+
     /// <summary>MemAvailable of /proc/meminfo in bytes.</summary>
     public static long MemAvailableBytes() => KiBLine("/proc/meminfo", "MemAvailable:") * 1024;
 
