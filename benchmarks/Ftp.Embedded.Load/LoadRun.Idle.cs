@@ -233,7 +233,8 @@ internal sealed partial class LoadRun
         var unit = "sessions";
         if (count < n)
         {
-            unit += $" (of {n}; {(stopReason.Length > 0 ? stopReason : "refused")}: {string.Join("; ", errors.OrderByDescending(e => e.Value).Take(3).Select(e => $"{e.Value}x {e.Key}"))})";
+            var refusals = string.Join("; ", errors.OrderByDescending(e => e.Value).Take(3).Select(e => $"{e.Value}x {e.Key}"));
+            unit += $" (of {n}; stopped: {(stopReason.Length > 0 ? stopReason : "refused")}{(refusals.Length > 0 ? "; errors: " + refusals : "")})";
         }
 
         if (alive < count)
