@@ -77,7 +77,7 @@ while [ $# -gt 0 ]; do
     --wait-quiet) [ $# -ge 2 ] || die "--wait-quiet needs a value"; WAIT_QUIET=$2; shift ;;
     --out) [ $# -ge 2 ] || die "--out needs a value"; OUT=$2; shift ;;
     --keep-data) KEEP=1 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
