@@ -168,7 +168,8 @@ internal static class Compare
         var paren = unit.IndexOf('(', StringComparison.Ordinal);
         if (paren >= 0)
         {
-            notes.Add($"{r.Name}, `{name}`: {unit[paren..].Trim('(', ')', ' ')}");
+            var note = unit[(paren + 1)..].Trim();
+            notes.Add($"{r.Name}, `{name}`: {(note.EndsWith(')') ? note[..^1] : note)}");
         }
 
         var text = Report.Format(e.GetProperty("value").GetDouble());
