@@ -8,7 +8,7 @@
 #
 #   --quick              small sizes for a smoke run (64 MiB / 16 MiB files, 1,000 logins, 500 idle
 #                        sessions, 100 small files); writes DATE-quick.md / .png
-#   --only NAMES         servers to run, of: ftp-embedded vsftpd pureftpd proftpd pyftpdlib (default all)
+#   --only NAMES         servers to run, of: ftp-embedded vsftpd pureftpd pyftpdlib proftpd (default all)
 #   --idle-sessions N    idle sessions to hold (default 20000; lowered to what the open-files limit allows)
 #   --tests LIST         load-tool tests to run (default all; see Ftp.Embedded.Load --help)
 #   --wait-quiet MIN     before each server, wait for a 1-minute load below 0.7 (up to MIN minutes from the
@@ -41,7 +41,8 @@ BENCH_USER=${BENCH_USER:-ftpcompare}
 BENCH_PASS=${BENCH_PASS:-ftpcompare-bench}
 PASV_MIN=31000
 PASV_MAX=31999
-ALL_SERVERS="ftp-embedded vsftpd pureftpd proftpd pyftpdlib"
+# proftpd last: tearing down its ~11,000 idle session processes leaves the load average high for minutes
+ALL_SERVERS="ftp-embedded vsftpd pureftpd pyftpdlib proftpd"
 PY=/usr/bin/python3
 
 port_of() {
