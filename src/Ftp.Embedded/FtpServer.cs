@@ -286,6 +286,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
             ReleaseIp(ip);
+            _context.Metrics.SessionRefused(perIp > limits.MaxSessionsPerIp ? RefusalReason.MaxSessionsPerIp : RefusalReason.MaxSessions);
             FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
             _ = session.RefuseAsync(perIp > limits.MaxSessionsPerIp
                 ? "Too many connections from your address, try again later."

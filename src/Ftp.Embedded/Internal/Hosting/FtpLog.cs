@@ -18,8 +18,8 @@ internal static partial class FtpLog
     [LoggerMessage(4, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
     public static partial void SessionStarted(ILogger logger, long sessionId, IPEndPoint remoteEndPoint);
 
-    [LoggerMessage(5, LogLevel.Information, "Session {SessionId} ended after {Duration}")]
-    public static partial void SessionEnded(ILogger logger, long sessionId, TimeSpan duration);
+    [LoggerMessage(5, LogLevel.Information, "Session {SessionId} ended after {Duration}: user {UserName}, {Commands} commands, {BytesUploaded} bytes up, {BytesDownloaded} bytes down")]
+    public static partial void SessionEnded(ILogger logger, long sessionId, TimeSpan duration, string? userName, long commands, long bytesUploaded, long bytesDownloaded);
 
     [LoggerMessage(6, LogLevel.Debug, "Session {SessionId} command {Verb} {Argument}")]
     public static partial void Command(ILogger logger, long sessionId, string verb, string argument);
@@ -39,8 +39,8 @@ internal static partial class FtpLog
     [LoggerMessage(11, LogLevel.Information, "Session {SessionId} closed: {Reason}")]
     public static partial void SessionClosed(ILogger logger, long sessionId, string reason);
 
-    [LoggerMessage(12, LogLevel.Information, "Session {SessionId} {Direction} {Path}: {Bytes} bytes in {Duration}, {Outcome}")]
-    public static partial void Transfer(ILogger logger, long sessionId, FtpTransferDirection direction, string path, long bytes, TimeSpan duration, string outcome);
+    [LoggerMessage(12, LogLevel.Information, "Session {SessionId} user {UserName} {Direction} {Path}: {Bytes} bytes in {Duration}, {Outcome}")]
+    public static partial void Transfer(ILogger logger, long sessionId, string userName, FtpTransferDirection direction, string path, long bytes, TimeSpan duration, string outcome);
 
     [LoggerMessage(13, LogLevel.Warning, "A handler of FtpServerEvents threw")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception);

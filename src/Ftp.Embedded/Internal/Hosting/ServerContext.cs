@@ -26,6 +26,7 @@ internal sealed class ServerContext
         TimeProvider = timeProvider;
         Metrics = metrics;
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
+        metrics.ObservePassivePorts(PassivePorts);
         Tls = new TlsContext(options.Tls, timeProvider);
     }
 
