@@ -105,6 +105,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             _context.Tls.Validate();
         }
 
+        _context.OpenTransferLog();
         try
         {
             foreach (var (endPoint, implicitTls) in _context.Options.Endpoints.Select(e => (e, false))
@@ -146,6 +147,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             }
 
             _listeners.Clear();
+            _context.CloseTransferLogAsync().GetAwaiter().GetResult();
             throw;
         }
 
@@ -211,6 +213,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             FtpLog.ShutdownIncomplete(_context.Logger, _sessions.Count);
         }
 
+        await _context.CloseTransferLogAsync().ConfigureAwait(false);
         _context.PassivePorts.Dispose();
     }
 
@@ -245,6 +248,9 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             {
                 session.Abort("Server stopped.");
             }
+
+            // What is queued is written; transfers that the abort ends after this are not logged.
+            _context.CloseTransferLogAsync().GetAwaiter().GetResult();
         }
 
         _heartbeat?.Dispose();

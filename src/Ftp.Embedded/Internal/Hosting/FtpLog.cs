@@ -50,4 +50,10 @@ internal static partial class FtpLog
 
     [LoggerMessage(15, LogLevel.Debug, "Session {SessionId} data connection failed")]
     public static partial void DataConnectionFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "Transfer log {Path}: {Count} lines dropped because the writer fell behind or the file could not be written")]
+    public static partial void TransferLogDropped(ILogger logger, string path, long count);
+
+    [LoggerMessage(17, LogLevel.Warning, "Writing the transfer log {Path} failed")]
+    public static partial void TransferLogFailed(ILogger logger, string path, Exception exception);
 }

@@ -48,7 +48,7 @@ internal sealed partial class FtpSession
         }
 
         CurrentTransfer?.Dispose();
-        var transfer = new Transfer(this, openingText) { Verb = _commandVerb };
+        var transfer = new Transfer(this, openingText) { Verb = _commandVerb, Binary = Settings.Type == DataType.Binary };
         CurrentTransfer = transfer;
         // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
         _commandHandedToTransfer = true;
@@ -184,6 +184,8 @@ internal sealed partial class FtpSession
             Interlocked.Add(ref audit.Direction == FtpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, bytes);
             Context.Metrics.TransferEnded(audit.Direction, outcome, bytes, duration);
             FtpLog.Transfer(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, bytes, duration, outcome);
+            Context.TransferLog?.TryWrite(new TransferLogEntry(Context.TimeProvider.GetLocalNow(), duration, Info.RemoteEndPoint.Address,
+                bytes, audit.Path, transfer.Binary, audit.Direction, user.IsAnonymous, user.Name, completed));
             if (transfer.Activity is { IsAllDataRequested: true } activity)
             {
                 activity.SetTag("ftp.transfer.bytes", bytes);

@@ -40,6 +40,9 @@ internal sealed class Transfer : IDisposable
     /// <summary>The verb of the command that started the transfer, as the commands metric tags it.</summary>
     public string Verb { get; init; } = "";
 
+    /// <summary>Whether the transfer runs in TYPE I (for the transfer log).</summary>
+    public bool Binary { get; init; }
+
     /// <summary>The <c>ftp.transfer</c> activity of a file transfer, when one is recorded.</summary>
     public Activity? Activity { get; set; }
 
