@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,7 +34,9 @@ public sealed class TestServer : IAsyncDisposable
         TimeProvider? timeProvider = null,
         Action<FtpAnonymousOptions>? anonymous = null,
         IFtpFileSystemProvider? fileSystemProvider = null,
-        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null)
+        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null,
+        IMeterFactory? meterFactory = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var options = new FtpServerOptions();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
@@ -56,7 +61,12 @@ public sealed class TestServer : IAsyncDisposable
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
         };
         authenticators.AddRange(extraAuthenticators ?? []);
-        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators, timeProvider: timeProvider);
+        var provider = fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem);
+        // FtpServer.Create takes no meter factory (hosts pass theirs through AddFtpServer); tests use the same constructor.
+        var server = meterFactory is null
+            ? FtpServer.Create(options, provider, authenticators, loggerFactory: loggerFactory, timeProvider: timeProvider)
+            : new FtpServer(options, provider, authenticators, new DefaultDataChannelPolicy(options), new FtpServerEvents(),
+                loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, meterFactory);
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
     }
