@@ -7,12 +7,23 @@ namespace Ftp.Embedded.Internal.Session;
 /// <summary>Replies, deadlines, shutdown and cleanup.</summary>
 internal sealed partial class FtpSession
 {
-    /// <summary>Writes and flushes one reply. Safe to call from the transfer task and the command loop.</summary>
-    public async ValueTask ReplyAsync(int code, string text)
+    /// <summary>Writes and flushes one reply of the command being executed.</summary>
+    public ValueTask ReplyAsync(int code, string text) => WriteReplyAsync(code, text, ofCommand: true);
+
+    /// <summary>
+    /// Writes and flushes one reply. Safe to call from the transfer task and the command loop; only the command loop's
+    /// replies (<paramref name="ofCommand"/>) count as the reply of the command being executed, for the metrics.
+    /// </summary>
+    private async ValueTask WriteReplyAsync(int code, string text, bool ofCommand)
     {
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            if (ofCommand)
+            {
+                _lastReplyCode = code;
+            }
+
             ReplyWriter.Write(_writer, code, text);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -28,6 +39,7 @@ internal sealed partial class FtpSession
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            _lastReplyCode = code;
             ReplyWriter.WriteMultiline(_writer, code, first, lines, last);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -46,6 +58,7 @@ internal sealed partial class FtpSession
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            _lastReplyCode = code;
             ReplyWriter.WriteLine(_writer, code, '-', first);
             await writeLines(_writer, _aborted.Token).ConfigureAwait(false);
             ReplyWriter.WriteLine(_writer, code, ' ', last);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -28,6 +29,20 @@ internal sealed partial class FtpSession
     private long _flushStartedAt;
 
     private readonly bool _implicitTls;
+
+    // Telemetry: the session's activity, and what the end-of-session log line reports.
+    private Activity? _activity;
+    private bool _countedActive;
+    private long _commandCount;
+    private long _bytesUploaded;
+    private long _bytesDownloaded;
+    private string? _lastUserName;
+
+    // The command being executed: its verb as tagged in metrics, the last reply it wrote (0: none yet), and whether it
+    // started a transfer, which then counts the command with its own final reply.
+    private string _commandVerb = "";
+    private int _lastReplyCode;
+    private bool _commandHandedToTransfer;
 
     public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false)
     {
@@ -85,6 +100,11 @@ internal sealed partial class FtpSession
         FileSystem = fileSystem;
         Info.User = user;
         CurrentDirectory = VirtualPath.Root;
+        if (user is not null)
+        {
+            _lastUserName = user.Name;
+            _activity?.SetTag("ftp.user", user.Name);
+        }
     }
 
     public void SetPreparedData(DataChannel? channel)
@@ -103,6 +123,9 @@ internal sealed partial class FtpSession
     public async Task RunAsync()
     {
         var events = Context.Events;
+        // Started here, in the session's own flow: Activity.Current is set for the commands and transfers of this
+        // session and is restored for the accept loop when this method first yields.
+        _activity = FtpActivities.StartSession(Info);
         try
         {
             _socket.NoDelay = true;
@@ -117,7 +140,7 @@ internal sealed partial class FtpSession
             }
 
             CreatePipes();
-            Context.Metrics.SessionStarted();
+            _countedActive = Context.Metrics.SessionStarted();
             FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
             events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
             await ReplyAsync(220, Context.Options.Greeting).ConfigureAwait(false);
@@ -135,14 +158,18 @@ internal sealed partial class FtpSession
         catch (Exception ex)
         {
             FtpLog.SessionFailed(Context.Logger, Info.Id, ex);
+            _activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            _activity?.AddException(ex);
         }
         finally
         {
             await CloseAsync().ConfigureAwait(false);
             var duration = Context.TimeProvider.GetElapsedTime(_startedAt);
-            Context.Metrics.SessionEnded(duration);
-            FtpLog.SessionEnded(Context.Logger, Info.Id, duration);
+            Context.Metrics.SessionEnded(_countedActive, duration);
+            FtpLog.SessionEnded(Context.Logger, Info.Id, duration, _lastUserName, _commandCount,
+                Interlocked.Read(ref _bytesUploaded), Interlocked.Read(ref _bytesDownloaded));
             events.RaiseSessionEnded(new FtpSessionEventArgs(Info));
+            _activity?.Dispose();
             _completion.TrySetResult();
         }
     }
@@ -253,11 +280,15 @@ internal sealed partial class FtpSession
     {
         Touch();
         _executing = true;
+        _commandCount++;
+        _lastReplyCode = 0;
+        _commandHandedToTransfer = false;
+        var command = CommandTable.Find(request.Verb);
+        // Verbs outside the known set are client text: one tag value for all of them keeps the metric's cardinality bounded.
+        _commandVerb = command is not null || FtpVerbs.All.Contains(request.Verb) ? request.Verb : "_OTHER";
         try
         {
             FtpLog.Command(Context.Logger, Info.Id, request.Verb, request.Verb == "PASS" ? "****" : request.Argument);
-            Context.Metrics.Command(request.Verb);
-            var command = CommandTable.Find(request.Verb);
             if (command is null)
             {
                 if (FtpVerbs.All.Contains(request.Verb))
@@ -310,6 +341,10 @@ internal sealed partial class FtpSession
         {
             _executing = false;
             Touch();
+            if (!_commandHandedToTransfer)
+            {
+                Context.Metrics.Command(_commandVerb, _lastReplyCode);
+            }
         }
     }
 
@@ -360,10 +395,12 @@ internal sealed partial class FtpSession
         try
         {
             await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(dataConnection), timeout.Token).ConfigureAwait(false);
+            Context.Metrics.TlsHandshake(dataConnection, succeeded: true);
             return ssl;
         }
         catch
         {
+            Context.Metrics.TlsHandshake(dataConnection, succeeded: false);
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw;
         }
