@@ -312,12 +312,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var limits = _context.Options.Limits;
-        var session = new FtpSession(_context, socket, id, implicitTls);
         if (_context.Bans.IsBanned(ip))
         {
             _context.Metrics.SessionRefused(RefusalReason.Banned);
             FtpLog.SessionRefused(_context.Logger, remote, "address banned for failed logins");
-            _ = session.RefuseAsync("Too many failed logins from your address; try again later.");
+            _ = FtpSession.RefuseAsync(socket, "Too many failed logins from your address; try again later.");
             return;
         }
 
@@ -327,12 +326,13 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             ReleaseIp(ip);
             _context.Metrics.SessionRefused(perIp > limits.MaxSessionsPerIp ? RefusalReason.MaxSessionsPerIp : RefusalReason.MaxSessions);
             FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
-            _ = session.RefuseAsync(perIp > limits.MaxSessionsPerIp
+            _ = FtpSession.RefuseAsync(socket, perIp > limits.MaxSessionsPerIp
                 ? "Too many connections from your address, try again later."
                 : "Too many users, try again later.");
             return;
         }
 
+        var session = new FtpSession(_context, socket, id, implicitTls);
         _sessions[id] = session;
         _ = RunSessionAsync(session, ip);
     }

@@ -10,7 +10,7 @@ using Ftp.Embedded.Internal.Protocol;
 namespace Ftp.Embedded.Internal.Session;
 
 /// <summary>One control connection: reads command lines, dispatches them, writes replies. One transfer at a time.</summary>
-#pragma warning disable CA1001 // Disposed at the end of RunAsync/RefuseAsync, which own the session's lifetime.
+#pragma warning disable CA1001 // Disposed at the end of RunAsync, which owns the session's lifetime.
 internal sealed partial class FtpSession
 #pragma warning restore CA1001
 {
@@ -174,25 +174,25 @@ internal sealed partial class FtpSession
         }
     }
 
-    /// <summary>Answers a connection over a session limit with 421 and closes it, reading nothing.</summary>
-    public async Task RefuseAsync(string message)
+    /// <summary>
+    /// Answers a connection over a limit (or from a banned address) with 421 and closes it, reading nothing and creating
+    /// no session, so a flood of refused connections costs little.
+    /// </summary>
+    public static async Task RefuseAsync(Socket socket, string message)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var reply = System.Text.Encoding.ASCII.GetBytes($"421 {message}\r\n");
-            await _socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Both);
+            await socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
         finally
         {
-            _socket.Dispose();
-            _writeLock.Dispose();
-            _aborted.Dispose();
-            _completion.TrySetResult();
+            socket.Dispose();
         }
     }
 
