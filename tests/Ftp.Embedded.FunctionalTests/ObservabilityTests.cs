@@ -117,6 +117,30 @@ public sealed class ObservabilityTests
             .Which.Tag("ftp.refusal.reason").Should().Be("max_sessions_per_ip");
     }
 
+    [Fact]
+    public async Task Connections_from_a_banned_address_are_counted_as_banned()
+    {
+        using var meters = new TestMeterFactory();
+        using var metrics = new MetricRecorder(meters);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Security.Ban.Enabled = true;
+            o.Security.Ban.MaxFailures = 1;
+        }, meterFactory: meters);
+        await using (var client = await server.ConnectAsync())
+        {
+            await client.ExpectAsync("USER alice", 331);
+            await client.ExpectAsync("PASS wrong", 530);
+            await client.ExpectAsync(421);
+        }
+
+        await using var banned = await FtpTestClient.ConnectAsync(server.Port, expectGreeting: false);
+        await banned.ExpectAsync(421);
+        metrics.Of("ftp.server.sessions.refused").Should().ContainSingle()
+            .Which.Tag("ftp.refusal.reason").Should().Be("banned");
+        metrics.Of("ftp.server.login.failures").Should().ContainSingle();
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
