@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,7 +32,8 @@ public sealed class TestServer : IAsyncDisposable
         TimeProvider? timeProvider = null,
         Action<FtpAnonymousOptions>? anonymous = null,
         IFtpFileSystemProvider? fileSystemProvider = null,
-        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null)
+        IEnumerable<IFtpAuthenticator>? extraAuthenticators = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var options = new FtpServerOptions();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
@@ -56,7 +58,8 @@ public sealed class TestServer : IAsyncDisposable
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
         };
         authenticators.AddRange(extraAuthenticators ?? []);
-        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators, timeProvider: timeProvider);
+        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators,
+            loggerFactory: loggerFactory, timeProvider: timeProvider);
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
     }
