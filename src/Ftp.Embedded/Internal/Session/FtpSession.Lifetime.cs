@@ -203,6 +203,42 @@ internal sealed partial class FtpSession
         }
     }
 
+    /// <summary>
+    /// Closing a socket with unread input makes the kernel send RST, which can destroy the last replies (221 after QUIT
+    /// followed by more commands, 421 after too many failed logins) before the client reads them. So: FIN first, then
+    /// read and discard what the client still sends, for at most a second and 64 KiB.
+    /// </summary>
+    private async ValueTask DrainAsync()
+    {
+        byte[]? buffer = null;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            for (var drained = 0; drained < 64 * 1024;)
+            {
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(0, 4096), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                drained += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
     private async ValueTask CloseAsync()
     {
         Phase = SessionPhase.Closing;
@@ -249,6 +285,11 @@ internal sealed partial class FtpSession
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
+        }
+
+        if (!_aborted.IsCancellationRequested)
+        {
+            await DrainAsync().ConfigureAwait(false);
         }
 
         try
