@@ -34,11 +34,16 @@ internal static class Program
         var files = paths.SelectMany<string, string>(p => Directory.Exists(p)
             ? Directory.GetFiles(p).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             : [p]).ToArray();
-        foreach (var file in files)
+        // Through SharpFuzz without afl: the action runs once, with a scratch coverage map, so the Ftp.Embedded.dll
+        // that run.sh instrumented can replay inputs too (instrumented code needs the map).
+        Fuzzer.Run(_ =>
         {
-            Console.WriteLine($"{args[0]} {file}");
-            target(File.ReadAllBytes(file));
-        }
+            foreach (var file in files)
+            {
+                Console.WriteLine($"{args[0]} {file}");
+                target(File.ReadAllBytes(file));
+            }
+        });
 
         Console.WriteLine($"{files.Length} input(s) passed every check.");
         return 0;
