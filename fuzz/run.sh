@@ -46,7 +46,8 @@ export AFL_NO_UI=1                       # status lines in the log instead of th
 export AFL_NO_AFFINITY=1                 # the machine is shared: do not pin a core
 export AFL_SKIP_CPUFREQ=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1  # core_pattern may point to a handler in containers
-export AFL_SHUFFLE_QUEUE=0
+export FTP_FUZZ_FAILURE_LOG="$out/failures.log"  # what each crash was: afl discards the target's output
+rm -f "$FTP_FUZZ_FAILURE_LOG"
 echo "== afl-fuzz $target for $minutes minute(s), log in $out/afl-fuzz.log"
 set +e
 nice -n 19 afl-fuzz "${input[@]}" -o "$out/afl" -x "$repo/fuzz/ftp.dict" -m none -t "$timeout_ms" -V $((minutes * 60)) \

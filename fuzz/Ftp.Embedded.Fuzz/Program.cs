@@ -26,7 +26,19 @@ internal static class Program
         var paths = args.Skip(1).Where(a => a != "-v").ToArray();
         if (paths.Length == 0)
         {
-            Fuzzer.OutOfProcess.Run(stream => target(ReadInput(stream)));
+            Fuzzer.OutOfProcess.Run(stream =>
+            {
+                var input = ReadInput(stream);
+                try
+                {
+                    target(input);
+                }
+                catch (Exception ex)
+                {
+                    FailureLog.Write(ex.ToString(), input);
+                    throw;
+                }
+            });
             return 0;
         }
 
@@ -60,5 +72,32 @@ internal static class Program
         }
 
         return memory.ToArray();
+    }
+}
+
+/// <summary>
+/// Under afl-fuzz the target's output is discarded: when FTP_FUZZ_FAILURE_LOG names a file, every failure is appended
+/// there with its input, so a crash that does not replay (a timing-dependent one) can still be understood.
+/// </summary>
+internal static class FailureLog
+{
+    private static readonly string? Path = Environment.GetEnvironmentVariable("FTP_FUZZ_FAILURE_LOG");
+
+    public static void Write(string message, byte[]? input)
+    {
+        if (string.IsNullOrEmpty(Path))
+        {
+            return;
+        }
+
+        var text = $"==== {DateTimeOffset.UtcNow:O} pid {Environment.ProcessId}\n{message}\n"
+                   + (input is null ? "" : $"input ({input.Length} bytes): {SessionTarget.Escape(input, 4096)}\n");
+        try
+        {
+            File.AppendAllText(Path, text);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -53,6 +53,7 @@ internal static partial class SessionTarget
     internal static void Fail(string message, byte[]? input = null)
     {
         var text = input is null ? message : $"{message}\ninput ({input.Length} bytes): {Escape(input, 512)}";
+        FailureLog.Write("FUZZ FAILURE: " + message, input);
         Console.Error.WriteLine("FUZZ FAILURE: " + text);
         Console.Error.Flush();
         Environment.FailFast("FUZZ FAILURE: " + text);
