@@ -173,7 +173,7 @@ internal static partial class SessionTarget
             _phase = "connecting";
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), cancellationToken);
-            using var connection = new Connection(this, socket, input);
+            await using var connection = new Connection(this, socket, input);
             await connection.RunAsync(Split(input), cancellationToken);
 
             _phase = "waiting for the data connections to close";
@@ -320,13 +320,14 @@ internal static partial class SessionTarget
     }
 
     /// <summary>One control connection: sends the input, reads and checks every reply line.</summary>
-    private sealed class Connection : IDisposable
+    private sealed class Connection : IAsyncDisposable
     {
         private readonly Harness _harness;
         private readonly Socket _socket;
         private readonly byte[] _input;
         private readonly ReplyChecker _checker;
         private Stream _stream;
+        private Task<ReaderEnd>? _reader;
 
         public Connection(Harness harness, Socket socket, byte[] input)
         {
@@ -337,11 +338,38 @@ internal static partial class SessionTarget
             _checker = new ReplyChecker(input, OnReply);
         }
 
-        public void Dispose() => _stream.Dispose();
+        /// <summary>
+        /// Stops the reader before the stream goes: disposing an SslStream while a read is still inside OpenSSL
+        /// crashes the process natively (a segfault in libssl), which would look like a finding.
+        /// </summary>
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+            }
+
+            _socket.Close();
+            if (_reader is { } reader)
+            {
+                try
+                {
+                    await reader.WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or TimeoutException)
+                {
+                }
+            }
+
+            await _stream.DisposeAsync();
+        }
 
         public async Task RunAsync(List<byte[]> chunks, CancellationToken cancellationToken)
         {
-            var reader = _checker.StartReading(_stream, cancellationToken);
+            var reader = _reader = _checker.StartReading(_stream, cancellationToken);
             await _checker.WaitForLinesAsync(1, reader, Timeout.InfiniteTimeSpan, cancellationToken); // The greeting.
             for (var i = 0; i < chunks.Count && !reader.IsCompleted; i++)
             {
@@ -364,7 +392,7 @@ internal static partial class SessionTarget
                 {
                     if (await TryStartTlsAsync(cancellationToken))
                     {
-                        reader = _checker.StartReading(_stream, cancellationToken);
+                        reader = _reader = _checker.StartReading(_stream, cancellationToken);
                     }
                     else
                     {
@@ -373,17 +401,15 @@ internal static partial class SessionTarget
                 }
             }
 
-            // Half-close: the server sees the end of the input and must answer everything, then close.
+            // Half-close: the server sees the end of the input and must answer everything, then close. Under TLS no
+            // close_notify is sent: SslStream.ShutdownAsync would run inside OpenSSL beside the reader's read of the same
+            // connection (OpenSSL connections are not thread-safe), and it fails anyway while TLS 1.3 post-handshake
+            // messages are unread ("shutdown while in init"). The server sees the end of the stream all the same.
             try
             {
-                if (_stream is SslStream ssl)
-                {
-                    await ssl.ShutdownAsync();
-                }
-
                 _socket.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception ex) when (ex is IOException or SocketException)
+            catch (SocketException)
             {
             }
 
@@ -396,7 +422,7 @@ internal static partial class SessionTarget
                 }
 
                 // 234 after the input ended: no handshake can follow, the server must give up on it and close.
-                reader = _checker.StartReading(_stream, cancellationToken);
+                reader = _reader = _checker.StartReading(_stream, cancellationToken);
             }
 
             _checker.CheckEnd();
