@@ -18,7 +18,8 @@ internal enum ReaderEnd
 /// Reads the control connection and checks every reply line (RFC 959 section 4.2): it ends with CRLF, holds no other
 /// CR, LF or NUL, is UTF-8, and is either <c>NNN text</c> / <c>NNN-text</c> with a code from 100 to 599, or, inside
 /// a multi-line reply, a continuation line that starts with a space (how this server writes them) until <c>NNN text</c>
-/// with the same code. A clean close may not cut a line or a multi-line reply.
+/// with the same code. A clean close may not cut a line or a multi-line reply, and when the server closed because the
+/// input ended, every command line it was sent has had exactly one final reply (2xx to 5xx; a 1xx comes before one).
 /// </summary>
 internal sealed class ReplyChecker(byte[] input, Action<string> onReply)
 {
@@ -26,6 +27,8 @@ internal sealed class ReplyChecker(byte[] input, Action<string> onReply)
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _multilineCode;
     private int _lines;
+    private int _finalReplies;
+    private string _lastReply = "";
     private ReaderEnd? _end;
 
     /// <summary>How many complete reply lines were read so far.</summary>
@@ -57,8 +60,8 @@ internal sealed class ReplyChecker(byte[] input, Action<string> onReply)
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>After the last reader: a clean close must not cut a line or a multi-line reply.</summary>
-    public void CheckEnd()
+    /// <summary>After the last reader: checks the end of the conversation, <paramref name="commandLines"/> lines were sent.</summary>
+    public void CheckEnd(int commandLines)
     {
         if (_end != ReaderEnd.Eof)
         {
@@ -78,6 +81,16 @@ internal sealed class ReplyChecker(byte[] input, Action<string> onReply)
         if (_lines == 0)
         {
             Fail("the connection closed without a greeting");
+        }
+
+        // The server ends the session itself after QUIT (221), on 421, after a line that is too long, and after 234 when
+        // no TLS handshake followed; the commands after that are never read. Otherwise it read them all.
+        var closedItself = _lastReply.StartsWith("221 ", StringComparison.Ordinal) || _lastReply.StartsWith("421 ", StringComparison.Ordinal)
+            || _lastReply.StartsWith("234 ", StringComparison.Ordinal) || _lastReply.StartsWith("500 Command line too long", StringComparison.Ordinal);
+        var expected = commandLines + 1; // And the greeting.
+        if (closedItself ? _finalReplies > expected + 1 : _finalReplies != expected)
+        {
+            Fail($"{_finalReplies} final replies (the greeting included) for {commandLines} command lines; the last reply: '{_lastReply}'");
         }
     }
 
@@ -174,6 +187,12 @@ internal sealed class ReplyChecker(byte[] input, Action<string> onReply)
             _multilineCode = text[..3];
         }
 
+        if (text[0] != '1')
+        {
+            _finalReplies++;
+        }
+
+        _lastReply = text;
         return text;
     }
 

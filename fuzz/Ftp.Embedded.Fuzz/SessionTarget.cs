@@ -328,6 +328,7 @@ internal static partial class SessionTarget
         private readonly ReplyChecker _checker;
         private Stream _stream;
         private Task<ReaderEnd>? _reader;
+        private int _sentLines;
 
         public Connection(Harness harness, Socket socket, byte[] input)
         {
@@ -376,6 +377,7 @@ internal static partial class SessionTarget
                 try
                 {
                     await _stream.WriteAsync(chunks[i], cancellationToken);
+                    _sentLines += chunks[i].AsSpan().Count((byte)'\n');
                 }
                 catch (IOException)
                 {
@@ -425,7 +427,7 @@ internal static partial class SessionTarget
                 reader = _reader = _checker.StartReading(_stream, cancellationToken);
             }
 
-            _checker.CheckEnd();
+            _checker.CheckEnd(_sentLines);
         }
 
         private async Task<bool> TryStartTlsAsync(CancellationToken cancellationToken)
