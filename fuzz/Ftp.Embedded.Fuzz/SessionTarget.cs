@@ -26,8 +26,14 @@ internal static partial class SessionTarget
     /// <summary>An input that takes longer is a hang. Normal inputs take milliseconds.</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
 
-    /// <summary>Active-mode data connections (PORT/EPRT) may only go here: 127,0,0,1,184,217.</summary>
-    public const int ActivePort = 47321;
+    /// <summary>The port the seeds' PORT and EPRT name: 127,0,0,1,184,217.</summary>
+    public const int PreferredActivePort = 47321;
+
+    /// <summary>
+    /// Active-mode data connections (PORT/EPRT) may only go to the harness's own listener, on this port: the
+    /// preferred one, or any free one when another process has it (then the seeds' PORT commands get 504).
+    /// </summary>
+    public static int ActivePort { get; private set; } = -1;
 
     private const int MaxSends = 64;
     private static readonly TimeSpan ReplyWait = TimeSpan.FromMilliseconds(50);
@@ -170,6 +176,7 @@ internal static partial class SessionTarget
                 _dataTasks.Clear();
             }
 
+            DataProtected = false;
             _phase = "connecting";
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), cancellationToken);
@@ -218,7 +225,7 @@ internal static partial class SessionTarget
                     return; // A later PASV closed that listener already.
                 }
 
-                await ExchangeDataAsync(data);
+                await ExchangeDataAsync(data, DataProtected);
             });
             lock (_dataTasks)
             {
@@ -226,21 +233,44 @@ internal static partial class SessionTarget
             }
         }
 
-        /// <summary>Plays the client's side of a data connection: sends a little (uploads read it), reads to the end.</summary>
-        private static async Task ExchangeDataAsync(Socket data)
+        /// <summary>Whether the replies so far made data connections protected (PROT P, AUTH SSL): then they start with TLS.</summary>
+        public bool DataProtected { get; set; }
+
+        /// <summary>
+        /// Plays the client's side of a data connection: a TLS handshake when <paramref name="protect"/>, then sends a
+        /// little (uploads read it) and reads to the end. The client may guess the protection wrong (PROT after PASV):
+        /// the server answers that with 425, which the reply checks see; the connection's own errors are not checked.
+        /// </summary>
+        private static async Task ExchangeDataAsync(Socket data, bool protect)
         {
+            Stream stream = new NetworkStream(data, ownsSocket: false);
             try
             {
-                await data.SendAsync(DataPayload, SocketFlags.None);
+                if (protect)
+                {
+                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
+                    stream = ssl;
+                    await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+                }
+
+                await stream.WriteAsync(DataPayload);
                 data.Shutdown(SocketShutdown.Send);
                 var buffer = new byte[64 * 1024];
-                while (await data.ReceiveAsync(buffer, SocketFlags.None) > 0)
+                while (await stream.ReadAsync(buffer) > 0)
                 {
                 }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is IOException or SocketException or System.Security.Authentication.AuthenticationException)
             {
-                // The server reset it (a download it did not read from, an aborted transfer): nothing to check.
+                // The server reset it (a download it did not read from, an aborted transfer, a refused handshake).
+                if (Verbose)
+                {
+                    Console.WriteLine($"  (data connection: {ex.GetType().Name}: {ex.Message})");
+                }
+            }
+            finally
+            {
+                await stream.DisposeAsync();
             }
         }
 
@@ -253,7 +283,7 @@ internal static partial class SessionTarget
                 {
                     using (data)
                     {
-                        await ExchangeDataAsync(data);
+                        await ExchangeDataAsync(data, DataProtected);
                     }
                 });
                 lock (_dataTasks)
@@ -265,19 +295,24 @@ internal static partial class SessionTarget
 
         private static Socket? ListenForActiveConnections()
         {
-            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
+            foreach (var port in new[] { PreferredActivePort, 0 })
             {
-                listener.Bind(new IPEndPoint(IPAddress.Loopback, ActivePort));
-                listener.Listen(16);
-                return listener;
+                var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                    listener.Listen(16);
+                    ActivePort = ((IPEndPoint)listener.LocalEndPoint!).Port;
+                    return listener;
+                }
+                catch (SocketException)
+                {
+                    // Taken, by another fuzzing process perhaps: take any free port.
+                    listener.Dispose();
+                }
             }
-            catch (SocketException)
-            {
-                // Taken (another fuzzer?): PORT and EPRT are then only refused with 504.
-                listener.Dispose();
-                return null;
-            }
+
+            return null;
         }
 
         private static async Task<InMemoryFileSystem> CreateFileSystemAsync()
@@ -454,6 +489,20 @@ internal static partial class SessionTarget
             if (Verbose)
             {
                 Console.WriteLine("< " + line);
+            }
+
+            // The data connection's protection, as the client learns it from the replies (RFC 4217 sections 8 and 9).
+            if (line.StartsWith("234 AUTH SSL ", StringComparison.Ordinal) || line.StartsWith("234 AUTH TLS-P ", StringComparison.Ordinal))
+            {
+                _harness.DataProtected = true;
+            }
+            else if (line.StartsWith("234 ", StringComparison.Ordinal))
+            {
+                _harness.DataProtected = false;
+            }
+            else if (line.StartsWith("200 Protection level set to ", StringComparison.Ordinal))
+            {
+                _harness.DataProtected = line.Contains("Private", StringComparison.Ordinal);
             }
 
             if (PasvReply().Match(line) is { Success: true } pasv)
