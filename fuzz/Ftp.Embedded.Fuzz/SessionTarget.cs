@@ -109,6 +109,9 @@ internal static partial class SessionTarget
     [GeneratedRegex(@"^229 .*\(\|\|\|(\d+)\|\)")]
     private static partial Regex EpsvReply();
 
+    [GeneratedRegex(@"^\..*\.[0-9a-f]{8}\.part$")]
+    private static partial Regex PartialUpload();
+
     /// <summary>The server, the data-connection helpers and the per-input state.</summary>
     private sealed class Harness
     {
@@ -207,7 +210,27 @@ internal static partial class SessionTarget
                 }
             }
 
+            _phase = "checking the filesystem";
+            await CheckNoPartialUploadsAsync(_fileSystems.Current, "/", input);
             _phase = "done";
+        }
+
+        /// <summary>An upload writes beside its target and renames at the end (atomic uploads): none may be left over.</summary>
+        private static async Task CheckNoPartialUploadsAsync(InMemoryFileSystem fileSystem, string directory, byte[] input)
+        {
+            await foreach (var entry in fileSystem.ListAsync(directory, CancellationToken.None))
+            {
+                var path = directory == "/" ? "/" + entry.Name : directory + "/" + entry.Name;
+                if (PartialUpload().IsMatch(entry.Name))
+                {
+                    Fail($"the session ended and left the partial upload {path}", input);
+                }
+
+                if (entry.IsDirectory)
+                {
+                    await CheckNoPartialUploadsAsync(fileSystem, path, input);
+                }
+            }
         }
 
         /// <summary>Connects the data connection a 227 or 229 reply announced.</summary>
