@@ -173,7 +173,8 @@ internal static partial class SessionTarget
         public async Task RunAsync(byte[] input, CancellationToken cancellationToken)
         {
             _phase = "resetting the filesystem";
-            _fileSystems.Current = await CreateFileSystemAsync();
+            var fileSystem = _fileSystems.Current = await CreateFileSystemAsync();
+            var readOnly = await SnapshotReadOnlyTreesAsync(fileSystem);
             lock (_dataTasks)
             {
                 _dataTasks.Clear();
@@ -211,8 +212,53 @@ internal static partial class SessionTarget
             }
 
             _phase = "checking the filesystem";
-            await CheckNoPartialUploadsAsync(_fileSystems.Current, "/", input);
+            await CheckNoPartialUploadsAsync(fileSystem, "/", input);
+            var after = await SnapshotReadOnlyTreesAsync(fileSystem);
+            if (!after.SequenceEqual(readOnly))
+            {
+                Fail("a read-only user changed the filesystem: "
+                     + string.Join(", ", after.Except(readOnly).Select(e => "+" + e).Concat(readOnly.Except(after).Select(e => "-" + e))), input);
+            }
             _phase = "done";
+        }
+
+        /// <summary>
+        /// What only read-only users can reach: bob's home (bob has Read only) and the anonymous root but its upload
+        /// folder (anonymous has ReadOnly). No command may change them: names, sizes, contents and times.
+        /// </summary>
+        private static async Task<List<string>> SnapshotReadOnlyTreesAsync(InMemoryFileSystem fileSystem)
+        {
+            var entries = new List<string>();
+            await SnapshotAsync(fileSystem, "/home/bob", entries);
+            await SnapshotAsync(fileSystem, "/pub", entries);
+            return entries;
+        }
+
+        private static async Task SnapshotAsync(InMemoryFileSystem fileSystem, string directory, List<string> entries)
+        {
+            await foreach (var entry in fileSystem.ListAsync(directory, CancellationToken.None))
+            {
+                var path = directory + "/" + entry.Name;
+                if (path == "/pub/incoming")
+                {
+                    continue; // Anonymous may add files there.
+                }
+
+                var content = "";
+                if (!entry.IsDirectory)
+                {
+                    await using var stream = await fileSystem.OpenReadAsync(path, 0, CancellationToken.None);
+                    using var memory = new MemoryStream();
+                    await stream.CopyToAsync(memory);
+                    content = Convert.ToHexString(SHA256.HashData(memory.ToArray()))[..16];
+                }
+
+                entries.Add($"{path} {(entry.IsDirectory ? "dir" : entry.Length)} {entry.LastWriteTime:O} {content}");
+                if (entry.IsDirectory)
+                {
+                    await SnapshotAsync(fileSystem, path, entries);
+                }
+            }
         }
 
         /// <summary>An upload writes beside its target and renames at the end (atomic uploads): none may be left over.</summary>
