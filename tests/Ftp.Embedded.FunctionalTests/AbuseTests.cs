@@ -242,6 +242,21 @@ public sealed class AbuseTests
     }
 
     [Fact]
+    public async Task A_filesystem_provider_that_returns_null_gets_421_and_the_server_goes_on()
+    {
+        await using var server = await TestServer.StartAsync(fileSystemProvider: new NullProvider());
+        await using (var client = await server.ConnectAsync())
+        {
+            await client.ExpectAsync("USER alice", 331);
+            await client.ExpectAsync("PASS secret", 421);
+            await client.ExpectClosedAsync();
+        }
+
+        await using var next = await server.ConnectAsync();
+        await next.ExpectAsync("NOOP", 200);
+    }
+
+    [Fact]
     public async Task Repeated_PASV_holds_one_port_so_other_clients_still_get_one()
     {
         var ports = FreePortPair();
@@ -528,6 +543,12 @@ public sealed class AbuseTests
 
             return ValueTask.FromResult<long?>(user.Name == "alice" ? available : null);
         }
+    }
+
+    private sealed class NullProvider : IFtpFileSystemProvider
+    {
+        public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
+            => ValueTask.FromResult<IFtpFileSystem>(null!);
     }
 
     private sealed class HangingAuthenticator : IFtpAuthenticator
