@@ -109,6 +109,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             _context.Tls.Validate();
         }
 
+        _context.OpenTransferLog();
         try
         {
             foreach (var (endPoint, implicitTls) in _context.Options.Endpoints.Select(e => (e, false))
@@ -150,6 +151,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             }
 
             _listeners.Clear();
+            _context.CloseTransferLogAsync().GetAwaiter().GetResult();
             throw;
         }
 
@@ -223,6 +225,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             FtpLog.ShutdownIncomplete(_context.Logger, _sessions.Count);
         }
 
+        await _context.CloseTransferLogAsync().ConfigureAwait(false);
         _context.PassivePorts.Dispose();
     }
 
@@ -257,6 +260,9 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             {
                 session.Abort("Server stopped.");
             }
+
+            // What is queued is written; transfers that the abort ends after this are not logged.
+            _context.CloseTransferLogAsync().GetAwaiter().GetResult();
         }
 
         _heartbeat?.Dispose();
@@ -306,11 +312,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var limits = _context.Options.Limits;
-        var session = new FtpSession(_context, socket, id, implicitTls);
         if (_context.Bans.IsBanned(ip))
         {
+            _context.Metrics.SessionRefused(RefusalReason.Banned);
             FtpLog.SessionRefused(_context.Logger, remote, "address banned for failed logins");
-            _ = session.RefuseAsync("Too many failed logins from your address; try again later.");
+            _ = FtpSession.RefuseAsync(socket, "Too many failed logins from your address; try again later.");
             return;
         }
 
@@ -318,13 +324,15 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
             ReleaseIp(ip);
+            _context.Metrics.SessionRefused(perIp > limits.MaxSessionsPerIp ? RefusalReason.MaxSessionsPerIp : RefusalReason.MaxSessions);
             FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
-            _ = session.RefuseAsync(perIp > limits.MaxSessionsPerIp
+            _ = FtpSession.RefuseAsync(socket, perIp > limits.MaxSessionsPerIp
                 ? "Too many connections from your address, try again later."
                 : "Too many users, try again later.");
             return;
         }
 
+        var session = new FtpSession(_context, socket, id, implicitTls);
         _sessions[id] = session;
         _ = RunSessionAsync(session, ip);
     }

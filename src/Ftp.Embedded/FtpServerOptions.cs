@@ -36,4 +36,12 @@ public sealed class FtpServerOptions
 
     /// <summary>FTPS settings; TLS is offered once a certificate is set.</summary>
     public FtpTlsOptions Tls { get; } = new();
+
+    /// <summary>
+    /// A file to which every file transfer is appended as one line in the <c>xferlog</c> format of wu-ftpd and vsftpd
+    /// (see <c>docs/observability.md</c>); <see langword="null"/> (the default): no transfer log. Its directory must exist.
+    /// Lines are written in the background and never slow transfers down: if the disk cannot keep up, lines are dropped
+    /// and the drop is logged. Configuration key <c>Ftp:TransferLogPath</c>.
+    /// </summary>
+    public string? TransferLogPath { get; set; }
 }

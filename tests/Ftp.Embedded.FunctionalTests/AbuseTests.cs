@@ -242,6 +242,21 @@ public sealed class AbuseTests
     }
 
     [Fact]
+    public async Task A_filesystem_provider_that_returns_null_gets_421_and_the_server_goes_on()
+    {
+        await using var server = await TestServer.StartAsync(fileSystemProvider: new NullProvider());
+        await using (var client = await server.ConnectAsync())
+        {
+            await client.ExpectAsync("USER alice", 331);
+            await client.ExpectAsync("PASS secret", 421);
+            await client.ExpectClosedAsync();
+        }
+
+        await using var next = await server.ConnectAsync();
+        await next.ExpectAsync("NOOP", 200);
+    }
+
+    [Fact]
     public async Task Repeated_PASV_holds_one_port_so_other_clients_still_get_one()
     {
         var ports = FreePortPair();
@@ -489,22 +504,21 @@ public sealed class AbuseTests
         await client.ExpectAsync(421);
     }
 
+    /// <summary>
+    /// Two consecutive free ports below Linux's ephemeral range (32768 and up), so no outgoing connection of another
+    /// test can take one of them while this test has given it back.
+    /// </summary>
     private static (int From, int To) FreePortPair()
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 200; attempt++)
         {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-            if (port >= 65535)
-            {
-                continue;
-            }
-
-            using var next = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var port = Random.Shared.Next(20_000, 30_000);
+            using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                next.Bind(new IPEndPoint(IPAddress.Any, port + 1));
+                first.Bind(new IPEndPoint(IPAddress.Any, port));
+                second.Bind(new IPEndPoint(IPAddress.Any, port + 1));
                 return (port, port + 1);
             }
             catch (SocketException)
@@ -528,6 +542,12 @@ public sealed class AbuseTests
 
             return ValueTask.FromResult<long?>(user.Name == "alice" ? available : null);
         }
+    }
+
+    private sealed class NullProvider : IFtpFileSystemProvider
+    {
+        public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
+            => ValueTask.FromResult<IFtpFileSystem>(null!);
     }
 
     private sealed class HangingAuthenticator : IFtpAuthenticator

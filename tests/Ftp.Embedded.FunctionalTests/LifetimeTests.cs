@@ -116,7 +116,7 @@ public sealed class LifetimeTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         while (!condition())
         {
-            await Task.Delay(10, cts.Token);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cts.Token);
         }
     }
 }

@@ -112,6 +112,41 @@ public sealed class TransferTests : IAsyncLifetime
         (await _server.ReadFileAsync("/home/alice/" + name)).Should().Equal("unique"u8.ToArray());
     }
 
+    // Found by fuzzing (fuzz/findings/stou-read-only-user-*): STOU stored files for users without Write permission.
+    [Fact]
+    public async Task STOU_is_refused_to_users_without_Write_permission()
+    {
+        await using var server = await TestServer.StartAsync(anonymous: a => a.UploadDirectory = "/incoming");
+        await server.FileSystem.CreateDirectoryAsync("/pub/incoming", default);
+        foreach (var (user, password, home) in new[] { ("bob", "hunter2", "/home/bob"), ("anonymous", "guest@", "/pub") })
+        {
+            await using var client = await server.LoginAsync(user, password);
+            using var data = await client.OpenPassiveAsync();
+            await client.ExpectAsync("STOU", 550);
+            await client.ExpectAsync("NOOP", 200);
+            await foreach (var entry in server.FileSystem.ListAsync(home, default))
+            {
+                entry.Name.Should().NotStartWith("stou-", $"{user} may not store files");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task STOU_works_in_the_anonymous_upload_folder()
+    {
+        await using var server = await TestServer.StartAsync(anonymous: a => a.UploadDirectory = "/incoming");
+        await server.FileSystem.CreateDirectoryAsync("/pub/incoming", default);
+        await using var client = await server.LoginAsync("anonymous", "guest@");
+        await client.ExpectAsync("CWD /incoming", 250);
+        using var data = await client.OpenPassiveAsync();
+        var reply = await client.ExpectAsync("STOU", 150);
+        var name = reply.Text["FILE: ".Length..];
+        await FtpTestClient.SendAllAsync(data, "dropped"u8.ToArray());
+        data.Close();
+        await client.ExpectAsync(226);
+        (await server.ReadFileAsync("/pub/incoming/" + name)).Should().Equal("dropped"u8.ToArray());
+    }
+
     [Fact]
     public async Task ASCII_mode_sends_CRLF_and_stores_LF()
     {

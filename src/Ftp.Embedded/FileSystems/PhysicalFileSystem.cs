@@ -69,6 +69,24 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
             throw new DirectoryNotFoundException($"No directory '{path}'.");
         }
 
+        if (Internal.FileSystems.UnixDirectoryReader.TryOpen(host, out var handle))
+        {
+            using (handle)
+            {
+                foreach (var (name, described) in Internal.FileSystems.UnixDirectoryReader.Read(host, handle!))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var entry = described ?? DescribeLink(Path.Join(host, name), name);
+                    if (entry is not null)
+                    {
+                        yield return entry;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
         foreach (var info in new DirectoryInfo(host).EnumerateFileSystemInfos("*", ListOptions))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -362,6 +380,20 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         }
 
         return Path.TrimEndingDirectorySeparator(current) is { Length: > 0 } trimmed ? trimmed : root;
+    }
+
+    /// <summary>A symbolic link met while listing: described by its target when that stays inside the root, else left out.</summary>
+    private FtpFileInfo? DescribeLink(string hostPath, string name)
+    {
+        try
+        {
+            FileSystemInfo info = Directory.Exists(hostPath) ? new DirectoryInfo(hostPath) : new FileInfo(hostPath);
+            return IsInsideRoot(hostPath) ? Describe(info, name) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static FtpFileInfo Describe(FileSystemInfo info, string name, bool? isLink = null)

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -32,6 +35,8 @@ public sealed class TestServer : IAsyncDisposable
         Action<FtpAnonymousOptions>? anonymous = null,
         IFtpFileSystemProvider? fileSystemProvider = null,
         IEnumerable<IFtpAuthenticator>? extraAuthenticators = null,
+        IMeterFactory? meterFactory = null,
+        ILoggerFactory? loggerFactory = null,
         IFtpQuota? quota = null)
     {
         var options = new FtpServerOptions();
@@ -57,7 +62,12 @@ public sealed class TestServer : IAsyncDisposable
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
         };
         authenticators.AddRange(extraAuthenticators ?? []);
-        var server = FtpServer.Create(options, fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem), authenticators, timeProvider: timeProvider, quota: quota);
+        var provider = fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem);
+        // FtpServer.Create takes no meter factory (hosts pass theirs through AddFtpServer); tests use the same constructor.
+        var server = meterFactory is null
+            ? FtpServer.Create(options, provider, authenticators, loggerFactory: loggerFactory, timeProvider: timeProvider, quota: quota)
+            : new FtpServer(options, provider, authenticators, new DefaultDataChannelPolicy(options), new FtpServerEvents(),
+                loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, meterFactory, quota);
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
     }

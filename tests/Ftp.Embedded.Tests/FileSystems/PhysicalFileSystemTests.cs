@@ -115,3 +115,52 @@ public sealed class PhysicalFileSystemJailTests : IDisposable
     public void A_missing_root_is_an_error() => FluentActions.Invoking(() => new PhysicalFileSystem(Path.Combine(_base, "nope")))
         .Should().Throw<DirectoryNotFoundException>();
 }
+
+public sealed class PhysicalFileSystemListingTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ftp-listing-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Listings_report_what_the_operating_system_reports_for_each_entry()
+    {
+        var time = new DateTime(2024, 2, 29, 13, 14, 15, 123, DateTimeKind.Utc);
+        File.WriteAllBytes(Path.Combine(_root, "a.bin"), new byte[12345]);
+        File.SetLastWriteTimeUtc(Path.Combine(_root, "a.bin"), time);
+        File.WriteAllText(Path.Combine(_root, "name with spaces ü.txt"), "x");
+        Directory.CreateDirectory(Path.Combine(_root, "dir"));
+        Directory.SetLastWriteTimeUtc(Path.Combine(_root, "dir"), time.AddDays(-1));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(_root, "a.bin"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.SetUser);
+        }
+
+        var fs = new PhysicalFileSystem(_root);
+        var entries = new Dictionary<string, FtpFileInfo>();
+        await foreach (var entry in fs.ListAsync("/", default))
+        {
+            entries.Add(entry.Name, entry);
+        }
+
+        entries.Keys.Should().BeEquivalentTo("a.bin", "name with spaces ü.txt", "dir");
+        foreach (var (name, entry) in entries)
+        {
+            // Whatever path the listing takes, it must agree with the single-entry view and with the BCL.
+            var single = await fs.GetInfoAsync("/" + name, default);
+            entry.Should().BeEquivalentTo(single, o => o.Excluding(e => e!.LastWriteTime));
+            entry.LastWriteTime.Should().Be(single!.LastWriteTime);
+        }
+
+        entries["a.bin"].Length.Should().Be(12345);
+        entries["a.bin"].IsDirectory.Should().BeFalse();
+        entries["a.bin"].LastWriteTime.Should().Be(new DateTimeOffset(time));
+        entries["dir"].IsDirectory.Should().BeTrue();
+        entries["dir"].Length.Should().Be(0);
+        entries["dir"].LastWriteTime.Should().Be(new DateTimeOffset(time.AddDays(-1)));
+        if (!OperatingSystem.IsWindows())
+        {
+            entries["a.bin"].UnixMode.Should().Be(Convert.ToInt32("4640", 8));
+        }
+    }
+}

@@ -74,6 +74,14 @@ internal static class TransferCommands
     /// <summary>STOU (RFC 1123 section 4.1.2.9): store under a new unique name, told in the 150 reply.</summary>
     public static async ValueTask Stou(FtpSession session, FtpRequest request, Pending pending)
     {
+        // Like STOR: Write permission, or the anonymous upload folder (a unique name is always a new file there).
+        var user = session.User!;
+        if (!user.Can(FtpPermissions.Write) && !Access.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
+        {
+            await session.ReplyAsync(550, "Permission denied.");
+            return;
+        }
+
         var fileSystem = session.FileSystem!;
         for (var attempt = 0; attempt < 8; attempt++)
         {

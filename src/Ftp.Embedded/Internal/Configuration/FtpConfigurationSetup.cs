@@ -31,6 +31,7 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         }
 
         String(ftp, "Greeting", v => options.Greeting = v);
+        String(ftp, "TransferLogPath", v => options.TransferLogPath = v.Length == 0 ? null : v);
         foreach (var host in ftp.GetSection("Hosts").GetChildren())
         {
             options.Hosts.Add(host.Value ?? "");
@@ -247,7 +248,35 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
             failures.Add("Ftp:Hosts has an empty entry: list host names such as \"ftp.example.com\".");
         }
 
+        if (options.TransferLogPath is { Length: > 0 } transferLog && TransferLogProblem(transferLog) is { } problem)
+        {
+            failures.Add($"Ftp:TransferLogPath '{transferLog}' {problem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string? TransferLogProblem(string path)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return "is not a valid file path: give a file such as /var/log/ftp/xferlog.";
+        }
+
+        if (Directory.Exists(full))
+        {
+            return "is a directory: give a file in it, such as /var/log/ftp/xferlog.";
+        }
+
+        var directory = Path.GetDirectoryName(full);
+        return directory is null || Directory.Exists(directory)
+            ? null
+            : $"is in a directory that does not exist ('{directory}'): create the directory or give another path.";
     }
 }
 

@@ -1,12 +1,16 @@
 namespace Ftp.Embedded.Internal.Data;
 
-/// <summary>Hands out passive ports from a configured range, never one port to two sessions at once.</summary>
+/// <summary>
+/// Hands out passive ports from a configured range, never one port to two sessions at once; without a range the
+/// operating system picks them and the pool only counts them (for the <c>ftp.server.passive_ports.in_use</c> metric).
+/// </summary>
 internal sealed class PassivePortPool : IDisposable
 {
     private readonly int _from;
     private readonly int _count;
     private readonly bool[]? _inUse;
     private int _next;
+    private int _inUseCount;
 
     public PassivePortPool((int From, int To)? range)
     {
@@ -21,7 +25,8 @@ internal sealed class PassivePortPool : IDisposable
     /// <summary>Whether ports come from a range (otherwise the operating system picks them).</summary>
     public bool IsRange => _inUse is not null;
 
-    public int InUse { get; private set; }
+    /// <summary>Ports rented and not yet returned.</summary>
+    public int InUse => Volatile.Read(ref _inUseCount);
 
     public int Capacity => _count;
 
@@ -31,6 +36,7 @@ internal sealed class PassivePortPool : IDisposable
         port = 0;
         if (_inUse is null)
         {
+            Interlocked.Increment(ref _inUseCount);
             return true;
         }
 
@@ -43,7 +49,7 @@ internal sealed class PassivePortPool : IDisposable
                 {
                     _inUse[index] = true;
                     _next = index + 1;
-                    InUse++;
+                    Interlocked.Increment(ref _inUseCount);
                     port = _from + index;
                     return true;
                 }
@@ -53,9 +59,16 @@ internal sealed class PassivePortPool : IDisposable
         return false;
     }
 
+    /// <summary>Gives back a port from <see cref="TryRent"/>; call it once per successful rent.</summary>
     public void Return(int port)
     {
-        if (_inUse is null || port < _from || port >= _from + _count)
+        if (_inUse is null)
+        {
+            Interlocked.Decrement(ref _inUseCount);
+            return;
+        }
+
+        if (port < _from || port >= _from + _count)
         {
             return;
         }
@@ -65,7 +78,7 @@ internal sealed class PassivePortPool : IDisposable
             if (_inUse[port - _from])
             {
                 _inUse[port - _from] = false;
-                InUse--;
+                Interlocked.Decrement(ref _inUseCount);
             }
         }
     }

@@ -18,8 +18,8 @@ internal static partial class FtpLog
     [LoggerMessage(4, LogLevel.Information, "Session {SessionId} started from {RemoteEndPoint}")]
     public static partial void SessionStarted(ILogger logger, long sessionId, IPEndPoint remoteEndPoint);
 
-    [LoggerMessage(5, LogLevel.Information, "Session {SessionId} ended after {Duration}")]
-    public static partial void SessionEnded(ILogger logger, long sessionId, TimeSpan duration);
+    [LoggerMessage(5, LogLevel.Information, "Session {SessionId} ended after {Duration}: user {UserName}, {Commands} commands, {BytesUploaded} bytes up, {BytesDownloaded} bytes down")]
+    public static partial void SessionEnded(ILogger logger, long sessionId, TimeSpan duration, string? userName, long commands, long bytesUploaded, long bytesDownloaded);
 
     [LoggerMessage(6, LogLevel.Debug, "Session {SessionId} command {Verb} {Argument}")]
     public static partial void Command(ILogger logger, long sessionId, string verb, string argument);
@@ -39,8 +39,8 @@ internal static partial class FtpLog
     [LoggerMessage(11, LogLevel.Information, "Session {SessionId} closed: {Reason}")]
     public static partial void SessionClosed(ILogger logger, long sessionId, string reason);
 
-    [LoggerMessage(12, LogLevel.Information, "Session {SessionId} {Direction} {Path}: {Bytes} bytes in {Duration}, {Outcome}")]
-    public static partial void Transfer(ILogger logger, long sessionId, FtpTransferDirection direction, string path, long bytes, TimeSpan duration, string outcome);
+    [LoggerMessage(12, LogLevel.Information, "Session {SessionId} user {UserName} {Direction} {Path}: {Bytes} bytes in {Duration}, {Outcome}")]
+    public static partial void Transfer(ILogger logger, long sessionId, string userName, FtpTransferDirection direction, string path, long bytes, TimeSpan duration, string outcome);
 
     [LoggerMessage(13, LogLevel.Warning, "A handler of FtpServerEvents threw")]
     public static partial void EventHandlerFailed(ILogger logger, Exception exception);
@@ -62,4 +62,10 @@ internal static partial class FtpLog
 
     [LoggerMessage(43, LogLevel.Warning, "Shutdown cut the transfer of session {SessionId} (user {UserName}): {Direction} {Path} after {Bytes} bytes")]
     public static partial void TransferCutByShutdown(ILogger logger, long sessionId, string userName, FtpTransferDirection direction, string path, long bytes);
+
+    [LoggerMessage(16, LogLevel.Warning, "Transfer log {Path}: {Count} lines dropped because the writer fell behind or the file could not be written")]
+    public static partial void TransferLogDropped(ILogger logger, string path, long count);
+
+    [LoggerMessage(17, LogLevel.Warning, "Writing the transfer log {Path} failed")]
+    public static partial void TransferLogFailed(ILogger logger, string path, Exception exception);
 }

@@ -29,6 +29,7 @@ internal sealed class ServerContext
         TimeProvider = timeProvider;
         Metrics = metrics;
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
+        metrics.ObservePassivePorts(PassivePorts);
         Tls = new TlsContext(options.Tls, timeProvider);
     }
 
@@ -55,4 +56,19 @@ internal sealed class ServerContext
     public IFtpQuota? Quota { get; }
 
     public Security.BanList Bans { get; }
+
+    /// <summary>The xferlog writer while the server runs with <see cref="FtpServerOptions.TransferLogPath"/> set.</summary>
+    public TransferLog? TransferLog { get; private set; }
+
+    /// <summary>Opens the transfer log when one is configured; throws when the file cannot be created.</summary>
+    public void OpenTransferLog()
+    {
+        if (!string.IsNullOrEmpty(Options.TransferLogPath))
+        {
+            TransferLog = TransferLog.Open(Options.TransferLogPath, Logger);
+        }
+    }
+
+    /// <summary>Writes what is queued in the transfer log and closes it.</summary>
+    public Task CloseTransferLogAsync() => TransferLog?.CloseAsync(TimeSpan.FromSeconds(10)) ?? Task.CompletedTask;
 }

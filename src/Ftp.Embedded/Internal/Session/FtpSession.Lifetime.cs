@@ -7,12 +7,23 @@ namespace Ftp.Embedded.Internal.Session;
 /// <summary>Replies, deadlines, shutdown and cleanup.</summary>
 internal sealed partial class FtpSession
 {
-    /// <summary>Writes and flushes one reply. Safe to call from the transfer task and the command loop.</summary>
-    public async ValueTask ReplyAsync(int code, string text)
+    /// <summary>Writes and flushes one reply of the command being executed.</summary>
+    public ValueTask ReplyAsync(int code, string text) => WriteReplyAsync(code, text, ofCommand: true);
+
+    /// <summary>
+    /// Writes and flushes one reply. Safe to call from the transfer task and the command loop; only the command loop's
+    /// replies (<paramref name="ofCommand"/>) count as the reply of the command being executed, for the metrics.
+    /// </summary>
+    private async ValueTask WriteReplyAsync(int code, string text, bool ofCommand)
     {
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            if (ofCommand)
+            {
+                _lastReplyCode = code;
+            }
+
             ReplyWriter.Write(_writer, code, text);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -28,6 +39,7 @@ internal sealed partial class FtpSession
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            _lastReplyCode = code;
             ReplyWriter.WriteMultiline(_writer, code, first, lines, last);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -46,6 +58,7 @@ internal sealed partial class FtpSession
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
+            _lastReplyCode = code;
             ReplyWriter.WriteLine(_writer, code, '-', first);
             await writeLines(_writer, _aborted.Token).ConfigureAwait(false);
             ReplyWriter.WriteLine(_writer, code, ' ', last);
@@ -190,6 +203,42 @@ internal sealed partial class FtpSession
         }
     }
 
+    /// <summary>
+    /// Closing a socket with unread input makes the kernel send RST, which can destroy the last replies (221 after QUIT
+    /// followed by more commands, 421 after too many failed logins) before the client reads them. So: FIN first, then
+    /// read and discard what the client still sends, for at most a second and 64 KiB.
+    /// </summary>
+    private async ValueTask DrainAsync()
+    {
+        byte[]? buffer = null;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            for (var drained = 0; drained < 64 * 1024;)
+            {
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(0, 4096), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                drained += read;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
     private async ValueTask CloseAsync()
     {
         Phase = SessionPhase.Closing;
@@ -236,6 +285,11 @@ internal sealed partial class FtpSession
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
+        }
+
+        if (!_aborted.IsCancellationRequested)
+        {
+            await DrainAsync().ConfigureAwait(false);
         }
 
         try

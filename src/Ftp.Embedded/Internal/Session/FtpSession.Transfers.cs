@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Hosting;
@@ -47,14 +48,18 @@ internal sealed partial class FtpSession
         }
 
         CurrentTransfer?.Dispose();
-        var transfer = new Transfer(this, openingText) { Limit = limit };
+        var transfer = new Transfer(this, openingText) { Verb = _commandVerb, Binary = Settings.Type == DataType.Binary, Limit = limit };
         CurrentTransfer = transfer;
+        // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
+        _commandHandedToTransfer = true;
         transfer.Task = RunTransferAsync(transfer, channel, openingText, body, audit, cleanup);
     }
 
     private async Task RunTransferAsync(Transfer transfer, DataChannel channel, string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup)
     {
         await Task.Yield();
+        using var activity = audit is null ? null : FtpActivities.StartTransfer(_activity, audit.Direction, audit.Path);
+        transfer.Activity = activity;
         var completed = false;
         Socket? socket = null;
         (int Code, string Text)? failure = null;
@@ -85,7 +90,7 @@ internal sealed partial class FtpSession
             // 150 first, then the TLS handshake on the data connection: ftplib and lftp wait for the reply before they
             // start it; curl starts at once, and its ClientHello simply waits in the socket.
             transfer.ArmStall();
-            await ReplyAsync(150, openingText).ConfigureAwait(false);
+            await WriteReplyAsync(150, openingText, ofCommand: false).ConfigureAwait(false);
             await using Stream stream = DataProtected
                 ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), dataConnection: true, transfer.Token).ConfigureAwait(false)
                 : new NetworkStream(socket, ownsSocket: false);
@@ -172,30 +177,40 @@ internal sealed partial class FtpSession
     private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferAudit? audit)
     {
         var duration = Context.TimeProvider.GetElapsedTime(transfer.StartedAt);
+        var (code, text) = completed ? (226, "Transfer complete.") : failure ?? (426, "Connection closed; transfer aborted.");
         if (audit is not null && User is { } user)
         {
-            Context.Metrics.Transferred(transfer.Bytes, audit.Direction);
-            FtpLog.Transfer(Context.Logger, Info.Id, audit.Direction, audit.Path, transfer.Bytes, duration, completed ? "completed" : "aborted");
+            var bytes = transfer.Bytes;
+            var outcome = TransferOutcome.FromReply(code);
+            Interlocked.Add(ref audit.Direction == FtpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, bytes);
+            Context.Metrics.TransferEnded(audit.Direction, outcome, bytes, duration);
+            FtpLog.Transfer(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, bytes, duration, outcome);
             if (!completed && transfer.Reason == TransferCancelReason.Shutdown)
             {
-                FtpLog.TransferCutByShutdown(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, transfer.Bytes);
+                FtpLog.TransferCutByShutdown(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, bytes);
             }
 
-            Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, audit.Path, audit.Direction, transfer.Bytes, duration, completed));
+            Context.TransferLog?.TryWrite(new TransferLogEntry(Context.TimeProvider.GetLocalNow(), duration, Info.RemoteEndPoint.Address,
+                bytes, audit.Path, transfer.Binary, audit.Direction, user.IsAnonymous, user.Name, completed));
+            if (transfer.Activity is { IsAllDataRequested: true } activity)
+            {
+                activity.SetTag("ftp.transfer.bytes", bytes);
+                activity.SetTag("ftp.transfer.outcome", outcome);
+                if (outcome == TransferOutcome.Failed)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, text);
+                }
+            }
+
+            Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, audit.Path, audit.Direction, bytes, duration, completed));
         }
 
         Touch();
+        // Counted before the reply goes out, so a client that has the reply sees the command counted.
+        Context.Metrics.Command(transfer.Verb, code);
         try
         {
-            if (completed)
-            {
-                await ReplyAsync(226, "Transfer complete.").ConfigureAwait(false);
-            }
-            else
-            {
-                var (code, text) = failure ?? (426, "Connection closed; transfer aborted.");
-                await ReplyAsync(code, text).ConfigureAwait(false);
-            }
+            await WriteReplyAsync(code, text, ofCommand: false).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

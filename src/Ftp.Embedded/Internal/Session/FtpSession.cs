@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -9,7 +10,7 @@ using Ftp.Embedded.Internal.Protocol;
 namespace Ftp.Embedded.Internal.Session;
 
 /// <summary>One control connection: reads command lines, dispatches them, writes replies. One transfer at a time.</summary>
-#pragma warning disable CA1001 // Disposed at the end of RunAsync/RefuseAsync, which own the session's lifetime.
+#pragma warning disable CA1001 // Disposed at the end of RunAsync, which owns the session's lifetime.
 internal sealed partial class FtpSession
 #pragma warning restore CA1001
 {
@@ -28,6 +29,20 @@ internal sealed partial class FtpSession
     private long _flushStartedAt;
 
     private readonly bool _implicitTls;
+
+    // Telemetry: the session's activity, and what the end-of-session log line reports.
+    private Activity? _activity;
+    private bool _countedActive;
+    private long _commandCount;
+    private long _bytesUploaded;
+    private long _bytesDownloaded;
+    private string? _lastUserName;
+
+    // The command being executed: its verb as tagged in metrics, the last reply it wrote (0: none yet), and whether it
+    // started a transfer, which then counts the command with its own final reply.
+    private string _commandVerb = "";
+    private int _lastReplyCode;
+    private bool _commandHandedToTransfer;
 
     public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false)
     {
@@ -85,6 +100,11 @@ internal sealed partial class FtpSession
         FileSystem = fileSystem;
         Info.User = user;
         CurrentDirectory = VirtualPath.Root;
+        if (user is not null)
+        {
+            _lastUserName = user.Name;
+            _activity?.SetTag("ftp.user", user.Name);
+        }
     }
 
     public void SetPreparedData(DataChannel? channel)
@@ -103,6 +123,9 @@ internal sealed partial class FtpSession
     public async Task RunAsync()
     {
         var events = Context.Events;
+        // Started here, in the session's own flow: Activity.Current is set for the commands and transfers of this
+        // session and is restored for the accept loop when this method first yields.
+        _activity = FtpActivities.StartSession(Info);
         try
         {
             _socket.NoDelay = true;
@@ -117,7 +140,7 @@ internal sealed partial class FtpSession
             }
 
             CreatePipes();
-            Context.Metrics.SessionStarted();
+            _countedActive = Context.Metrics.SessionStarted();
             FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
             events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
             await ReplyAsync(220, Context.Options.Greeting).ConfigureAwait(false);
@@ -135,37 +158,41 @@ internal sealed partial class FtpSession
         catch (Exception ex)
         {
             FtpLog.SessionFailed(Context.Logger, Info.Id, ex);
+            _activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            _activity?.AddException(ex);
         }
         finally
         {
             await CloseAsync().ConfigureAwait(false);
             var duration = Context.TimeProvider.GetElapsedTime(_startedAt);
-            Context.Metrics.SessionEnded(duration);
-            FtpLog.SessionEnded(Context.Logger, Info.Id, duration);
+            Context.Metrics.SessionEnded(_countedActive, duration);
+            FtpLog.SessionEnded(Context.Logger, Info.Id, duration, _lastUserName, _commandCount,
+                Interlocked.Read(ref _bytesUploaded), Interlocked.Read(ref _bytesDownloaded));
             events.RaiseSessionEnded(new FtpSessionEventArgs(Info));
+            _activity?.Dispose();
             _completion.TrySetResult();
         }
     }
 
-    /// <summary>Answers a connection over a session limit with 421 and closes it, reading nothing.</summary>
-    public async Task RefuseAsync(string message)
+    /// <summary>
+    /// Answers a connection over a limit (or from a banned address) with 421 and closes it, reading nothing and creating
+    /// no session, so a flood of refused connections costs little.
+    /// </summary>
+    public static async Task RefuseAsync(Socket socket, string message)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var reply = System.Text.Encoding.ASCII.GetBytes($"421 {message}\r\n");
-            await _socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Both);
+            await socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
         finally
         {
-            _socket.Dispose();
-            _writeLock.Dispose();
-            _aborted.Dispose();
-            _completion.TrySetResult();
+            socket.Dispose();
         }
     }
 
@@ -253,11 +280,15 @@ internal sealed partial class FtpSession
     {
         Touch();
         _executing = true;
+        _commandCount++;
+        _lastReplyCode = 0;
+        _commandHandedToTransfer = false;
+        var command = CommandTable.Find(request.Verb);
+        // Verbs outside the known set are client text: one tag value for all of them keeps the metric's cardinality bounded.
+        _commandVerb = command is not null || FtpVerbs.All.Contains(request.Verb) ? request.Verb : "_OTHER";
         try
         {
             FtpLog.Command(Context.Logger, Info.Id, request.Verb, request.Verb == "PASS" ? "****" : request.Argument);
-            Context.Metrics.Command(request.Verb);
-            var command = CommandTable.Find(request.Verb);
             if (command is null)
             {
                 if (FtpVerbs.All.Contains(request.Verb))
@@ -310,6 +341,10 @@ internal sealed partial class FtpSession
         {
             _executing = false;
             Touch();
+            if (!_commandHandedToTransfer)
+            {
+                Context.Metrics.Command(_commandVerb, _lastReplyCode);
+            }
         }
     }
 
@@ -360,10 +395,12 @@ internal sealed partial class FtpSession
         try
         {
             await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(dataConnection), timeout.Token).ConfigureAwait(false);
+            Context.Metrics.TlsHandshake(dataConnection, succeeded: true);
             return ssl;
         }
         catch
         {
+            Context.Metrics.TlsHandshake(dataConnection, succeeded: false);
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -371,7 +408,8 @@ internal sealed partial class FtpSession
 
     private void CreatePipes()
     {
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        // Zero-byte reads: an idle session waits for data without holding a receive buffer.
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
     }
 

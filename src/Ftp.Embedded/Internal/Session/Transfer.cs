@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Ftp.Embedded.Internal.Session;
 
 /// <summary>Why a transfer was cut.</summary>
@@ -35,6 +37,15 @@ internal sealed class Transfer : IDisposable
     }
 
     public string Description { get; }
+
+    /// <summary>The verb of the command that started the transfer, as the commands metric tags it.</summary>
+    public string Verb { get; init; } = "";
+
+    /// <summary>Whether the transfer runs in TYPE I (for the transfer log).</summary>
+    public bool Binary { get; init; }
+
+    /// <summary>The <c>ftp.transfer</c> activity of a file transfer, when one is recorded.</summary>
+    public Activity? Activity { get; set; }
 
     public long StartedAt { get; }
 

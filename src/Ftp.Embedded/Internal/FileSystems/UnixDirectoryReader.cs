@@ -1,0 +1,135 @@
+using System.IO.Enumeration;
+using System.Runtime.InteropServices;
+
+namespace Ftp.Embedded.Internal.FileSystems;
+
+/// <summary>
+/// Lists a directory on Linux with one <c>statx</c> per entry relative to the directory's descriptor, instead of an
+/// <c>lstat</c> of the full path: the kernel then resolves one name, not every component of the path again (a listing of
+/// 10,000 entries spent a quarter of its time walking paths). Elsewhere, or when <c>statx</c> is missing, callers use
+/// the portable enumeration.
+/// </summary>
+internal static partial class UnixDirectoryReader
+{
+    private const int OpenReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC (the same value on every Linux architecture)
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x200; // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_SIZE
+    private const int TypeMask = 0xF000; // S_IFMT
+    private const int TypeDirectory = 0x4000; // S_IFDIR
+    private const int TypeLink = 0xA000; // S_IFLNK
+
+    private static readonly EnumerationOptions NamesOnly = new() { IgnoreInaccessible = true, AttributesToSkip = 0 };
+    private static int s_available = OperatingSystem.IsLinux() ? 1 : 0; // 1 untried, 2 works, 0 unavailable
+
+    /// <summary>Whether this platform can be asked (Linux; turned off after the first failure to find <c>statx</c>).</summary>
+    public static bool IsAvailable => Volatile.Read(ref s_available) != 0;
+
+    /// <summary>An entry: its description, or <see langword="null"/> for a symbolic link (the caller decides about those).</summary>
+    public readonly record struct Entry(string Name, FtpFileInfo? Info);
+
+    /// <summary>
+    /// Opens <paramref name="directory"/> for <see cref="Read"/>. Returns <see langword="false"/> when the platform cannot
+    /// list this way or the directory cannot be opened, so the caller falls back to the portable enumeration.
+    /// </summary>
+    public static bool TryOpen(string directory, out SafeDirectoryHandle? handle)
+    {
+        handle = null;
+        if (!IsAvailable)
+        {
+            return false;
+        }
+
+        var fd = Open(directory, OpenReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        handle = new SafeDirectoryHandle(fd);
+        if (Volatile.Read(ref s_available) == 1)
+        {
+            try
+            {
+                // Probe once: the C library may predate statx (glibc before 2.28).
+                _ = Statx(fd, ".", AtSymlinkNoFollow, StatxWanted, out _);
+                Volatile.Write(ref s_available, 2);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                Volatile.Write(ref s_available, 0);
+                handle.Dispose();
+                handle = null;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The entries of the directory opened by <see cref="TryOpen"/>; entries that vanish meanwhile are left out.</summary>
+    public static IEnumerable<Entry> Read(string directory, SafeDirectoryHandle handle)
+    {
+        var names = new FileSystemEnumerable<string>(directory, static (ref FileSystemEntry entry) => entry.FileName.ToString(), NamesOnly);
+        foreach (var name in names)
+        {
+            var fd = (int)handle.DangerousGetHandle();
+            if (Statx(fd, name, AtSymlinkNoFollow, StatxWanted, out var status) != 0)
+            {
+                continue; // vanished or unreadable while listing
+            }
+
+            var type = status.Mode & TypeMask;
+            if (type == TypeLink)
+            {
+                yield return new Entry(name, null);
+                continue;
+            }
+
+            var isDirectory = type == TypeDirectory;
+            var modified = DateTimeOffset.FromUnixTimeSeconds(status.MtimeSeconds).AddTicks(status.MtimeNanoseconds / 100);
+            yield return new Entry(name, new FtpFileInfo(name, isDirectory, isDirectory ? 0 : (long)status.Size, modified)
+            {
+                UnixMode = status.Mode & 0xFFF,
+            });
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseDescriptor(int fd);
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(int directoryFd, string path, int flags, uint mask, out StatxBuffer buffer);
+
+    /// <summary><c>struct statx</c> from linux/stat.h: 256 bytes, the same layout on every architecture.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    internal struct StatxBuffer
+    {
+        [FieldOffset(28)]
+        public ushort RawMode;
+
+        [FieldOffset(40)]
+        public ulong Size;
+
+        [FieldOffset(112)]
+        public long MtimeSeconds;
+
+        [FieldOffset(120)]
+        public uint MtimeNanoseconds;
+
+        public readonly int Mode => RawMode;
+    }
+
+    /// <summary>An open directory descriptor.</summary>
+    internal sealed class SafeDirectoryHandle : SafeHandle
+    {
+        public SafeDirectoryHandle(int fd)
+            : base(new IntPtr(-1), ownsHandle: true) => SetHandle(fd);
+
+        public override bool IsInvalid => handle.ToInt64() < 0;
+
+        protected override bool ReleaseHandle() => CloseDescriptor((int)handle) == 0;
+    }
+}
