@@ -144,7 +144,7 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         switch (mode)
         {
             case FtpWriteMode.Create:
-                stream = new FileStream(host, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous);
+                stream = CreateFile(host);
                 break;
             case FtpWriteMode.Append:
                 stream = new FileStream(host, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous);
@@ -157,12 +157,34 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
                     throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, "Restart offset is beyond the end of the file.");
                 }
 
-                stream.SetLength(offset);
+                if (stream.Length != offset)
+                {
+                    stream.SetLength(offset);
+                }
+
                 stream.Seek(offset, SeekOrigin.Begin);
                 break;
         }
 
         return ValueTask.FromResult<Stream>(stream);
+    }
+
+    /// <summary>
+    /// Creates or replaces a file. A new file is created as new rather than truncated: .NET truncates a
+    /// <see cref="FileMode.Create"/> file after opening it, and on ext4 a truncation to zero makes the file's close
+    /// write all its pages back at once (auto_da_alloc), on the session's thread (a third of an upload's CPU).
+    /// </summary>
+    private static FileStream CreateFile(string host)
+    {
+        try
+        {
+            return new FileStream(host, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous);
+        }
+        catch (IOException)
+        {
+            // It exists (or cannot be created: then this throws the real reason).
+            return new FileStream(host, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous);
+        }
     }
 
     /// <inheritdoc/>

@@ -60,6 +60,10 @@ public abstract class FileSystemContractTests
         (await ReadAsync("/g")).Should().Be("new");
         await WriteAsync("/f", "XY", FtpWriteMode.WriteAt, 1);
         (await ReadAsync("/f")).Should().Be("aXY");
+        await WriteAsync("/f", "Z", FtpWriteMode.WriteAt, 3);
+        (await ReadAsync("/f")).Should().Be("aXYZ");
+        await WriteAsync("/f", "new", FtpWriteMode.Create);
+        (await ReadAsync("/f")).Should().Be("new");
         var beyond = async () => await FileSystem.OpenWriteAsync("/f", FtpWriteMode.WriteAt, 100, default);
         (await beyond.Should().ThrowAsync<FtpException>()).Which.ReplyCode.Should().Be(FtpReplyCode.SyntaxErrorInArguments);
     }

@@ -8,6 +8,7 @@ namespace Ftp.Embedded.Internal.Data;
 internal static class DataCopy
 {
     private const int BufferSize = 256 * 1024;
+    private const int LargeReceiveSize = 1024 * 1024;
     private const int SendFileChunk = 16 * 1024 * 1024;
 
     /// <summary>
@@ -65,19 +66,28 @@ internal static class DataCopy
 
     /// <summary>
     /// Receives an upload straight into a file on disk: socket reads complete inline while data is flowing, and the
-    /// page-cache write happens on the same thread, without a hop per chunk (the fast path for STOR to disk).
+    /// page-cache write happens on the same thread, without a hop per chunk (the fast path for STOR to disk). The buffer
+    /// starts at 256 KiB and grows to 1 MiB once a receive fills it: a fast sender then costs a quarter of the wake-ups
+    /// and system calls per byte, while slow uploads keep the small buffer.
     /// </summary>
     public static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, Transfer transfer, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var size = BufferSize;
         try
         {
             int read;
-            while ((read = await socket.ReceiveAsync(buffer.AsMemory(0, BufferSize), SocketFlags.None, cancellationToken)) > 0)
+            while ((read = await socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, cancellationToken)) > 0)
             {
                 transfer.Reserve(read);
                 file.Write(buffer, 0, read);
                 transfer.Progress(read);
+                if (read == size && size < LargeReceiveSize)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(LargeReceiveSize);
+                    size = LargeReceiveSize;
+                }
             }
         }
         finally
