@@ -362,7 +362,11 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         string real;
         try
         {
-            real = ResolveReal(host);
+            // The root is a real path already (resolved once, in the constructor): only what lies below it is resolved.
+            var full = Path.GetFullPath(host);
+            real = full == RootPath ? RootPath
+                : full.StartsWith(_rootWithSeparator, StringComparison.Ordinal) ? ResolveReal(RootPath, full[_rootWithSeparator.Length..])
+                : ResolveReal(full);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -377,13 +381,29 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
     {
         var full = Path.GetFullPath(path);
         var root = Path.GetPathRoot(full)!;
-        var current = root;
-        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        return ResolveReal(root, full[root.Length..]);
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="relative"/> below <paramref name="start"/>, a real directory: one <c>lstat</c> per existing
+    /// component, and a link's target resolved in full.
+    /// </summary>
+    private static string ResolveReal(string start, string relative)
+    {
+        var current = start;
+        var parts = relative.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < parts.Length; i++)
         {
             var next = Path.Join(current, parts[i]);
             FileSystemInfo info = new FileInfo(next);
-            if (info.LinkTarget is not null)
+            var attributes = info.Attributes;
+            if (attributes == (FileAttributes)(-1))
+            {
+                // The rest does not exist: nothing more to resolve.
+                return Path.Join([next, .. parts[(i + 1)..]]);
+            }
+
+            if ((attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null)
             {
                 var target = info.ResolveLinkTarget(returnFinalTarget: true);
                 next = target is null ? next : Path.GetFullPath(target.FullName);
@@ -392,16 +412,11 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
                     next = ResolveReal(next);
                 }
             }
-            else if (!info.Exists && !Directory.Exists(next))
-            {
-                // The rest does not exist: nothing more to resolve.
-                return Path.Join([next, .. parts[(i + 1)..]]);
-            }
 
             current = next;
         }
 
-        return Path.TrimEndingDirectorySeparator(current) is { Length: > 0 } trimmed ? trimmed : root;
+        return Path.TrimEndingDirectorySeparator(current) is { Length: > 0 } trimmed ? trimmed : Path.GetPathRoot(current)!;
     }
 
     /// <summary>A symbolic link met while listing: described by its target when that stays inside the root, else left out.</summary>

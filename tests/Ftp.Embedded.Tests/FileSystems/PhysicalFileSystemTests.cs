@@ -62,6 +62,36 @@ public sealed class PhysicalFileSystemJailTests : IDisposable
     }
 
     [Fact]
+    public async Task Writing_through_a_dangling_link_that_leads_outside_is_refused_and_creates_nothing_there()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "dangling"), Path.Combine(_outside, "planted.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "sub", "dangling-dir"), Path.Combine(_outside, "nodir"));
+
+        var write = async () => await _fs.OpenWriteAsync("/dangling", FtpWriteMode.Create, 0, default);
+        await write.Should().ThrowAsync<UnauthorizedAccessException>();
+        var intoDir = async () => await _fs.OpenWriteAsync("/sub/dangling-dir/x.txt", FtpWriteMode.Create, 0, default);
+        await intoDir.Should().ThrowAsync<DirectoryNotFoundException>();
+        (await _fs.GetInfoAsync("/dangling", default)).Should().BeNull();
+        File.Exists(Path.Combine(_outside, "planted.txt")).Should().BeFalse();
+        Directory.Exists(Path.Combine(_outside, "nodir")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Paths_below_the_root_resolve_with_links_inside_it()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "real", "deep"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "alias"), Path.Combine(_root, "real"));
+        await using (var stream = await _fs.OpenWriteAsync("/alias/deep/f.txt", FtpWriteMode.Create, 0, default))
+        {
+            await stream.WriteAsync("via link"u8.ToArray());
+        }
+
+        File.ReadAllText(Path.Combine(_root, "real", "deep", "f.txt")).Should().Be("via link");
+        (await _fs.GetInfoAsync("/alias/deep/f.txt", default))!.Length.Should().Be(8);
+        (await _fs.GetInfoAsync("/alias/deep/missing/x", default)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Listings_leave_out_escaping_links_and_keep_good_ones()
     {
         var names = new List<string>();
