@@ -25,6 +25,8 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _heartbeat;
     private long _nextSessionId;
+    private readonly Action<FtpSession> _releaseSlot;
+    private int _liveSessions; // sessions that count against MaxSessions: from accept until their protocol ends
     private long _heartbeats;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -42,6 +44,11 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         _context = new ServerContext(options, fileSystemProvider, authenticators, dataChannelPolicy, events,
             loggerFactory.CreateLogger("Ftp.Embedded.FtpServer"), timeProvider, new FtpMetrics(meterFactory), quota);
         events.OnHandlerError = ex => FtpLog.EventHandlerFailed(_context.Logger, ex);
+        _releaseSlot = session =>
+        {
+            ReleaseIp(session.Info.RemoteEndPoint.Address);
+            Interlocked.Decrement(ref _liveSessions);
+        };
     }
 
     /// <summary>Creates a server without a host, for tests and small programs. Start it with <see cref="StartAsync"/>.</summary>
@@ -321,7 +328,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         }
 
         var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
-        if (_sessions.Count >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
+        if (Volatile.Read(ref _liveSessions) >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
         {
             ReleaseIp(ip);
             _context.Metrics.SessionRefused(perIp > limits.MaxSessionsPerIp ? RefusalReason.MaxSessionsPerIp : RefusalReason.MaxSessions);
@@ -332,12 +339,15 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             return;
         }
 
-        var session = new FtpSession(_context, socket, id, implicitTls);
+        Interlocked.Increment(ref _liveSessions);
+        // The slot is given back when the session's protocol ends, before the close drains late client input, so a
+        // client that reconnects right after QUIT is not refused for a session that is only finishing its close.
+        var session = new FtpSession(_context, socket, id, implicitTls, _releaseSlot);
         _sessions[id] = session;
-        _ = RunSessionAsync(session, ip);
+        _ = RunSessionAsync(session);
     }
 
-    private async Task RunSessionAsync(FtpSession session, IPAddress ip)
+    private async Task RunSessionAsync(FtpSession session)
     {
         try
         {
@@ -345,7 +355,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         }
         finally
         {
-            ReleaseIp(ip);
+            session.ReleaseSlot();
             _sessions.TryRemove(session.Info.Id, out _);
         }
     }

@@ -60,10 +60,13 @@ public sealed class FtpServerLimits
     /// <summary>Failed logins after which the connection is closed. Default 3 (vsftpd's <c>max_login_fails</c>).</summary>
     public int MaxFailedLogins { get => _maxFailedLogins; set => _maxFailedLogins = Range(value, 1, 1000); }
 
-    /// <summary>Concurrent sessions the server holds; further connections get 421. Default 1000.</summary>
+    /// <summary>
+    /// Concurrent sessions the server holds; further connections get 421. Default 1000. A session stops counting when its
+    /// protocol ends (after QUIT, a timeout or a cut), before its connection has finished closing.
+    /// </summary>
     public int MaxSessions { get => _maxSessions; set => _maxSessions = Range(value, 1, 10_000_000); }
 
-    /// <summary>Concurrent sessions from one IP address; further connections get 421. Default 50.</summary>
+    /// <summary>Concurrent sessions from one IP address; further connections get 421. Default 50. Counted like <see cref="MaxSessions"/>.</summary>
     public int MaxSessionsPerIp { get => _maxSessionsPerIp; set => _maxSessionsPerIp = Range(value, 1, 10_000_000); }
 
     /// <summary>How long a stop waits for running commands and transfers before it cuts them. Default 30 s.</summary>

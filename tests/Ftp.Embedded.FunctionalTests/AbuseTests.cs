@@ -45,6 +45,36 @@ public sealed class AbuseTests
         await other.ExpectAsync("PASS secret", 230);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_session_that_quit_frees_its_place_before_its_close_has_finished(bool perAddress)
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            if (perAddress)
+            {
+                o.Limits.MaxSessionsPerIp = 1;
+            }
+            else
+            {
+                o.Limits.MaxSessions = 1;
+            }
+        });
+        await using var first = await FtpTestClient.LoginAsync(server.Port);
+        await first.ExpectAsync("QUIT", 221);
+        // The server's FIN: it is now waiting (up to a second) for this client to close, and this client does not.
+        await first.ExpectClosedAsync();
+
+        await using var second = await FtpTestClient.ConnectAsync(server.Port);
+        await second.ExpectAsync("USER alice", 331);
+        await second.ExpectAsync("PASS secret", 230);
+        await using (var third = await FtpTestClient.ConnectAsync(server.Port, expectGreeting: false))
+        {
+            await third.ExpectAsync(421);
+        }
+    }
+
     [Fact]
     public async Task The_failed_login_delay_doubles_with_each_failure()
     {

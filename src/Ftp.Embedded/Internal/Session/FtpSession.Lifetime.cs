@@ -287,6 +287,8 @@ internal sealed partial class FtpSession
         {
         }
 
+        // The protocol is over: the session no longer counts against the limits while its close drains.
+        ReleaseSlot();
         if (!_aborted.IsCancellationRequested)
         {
             await DrainAsync().ConfigureAwait(false);

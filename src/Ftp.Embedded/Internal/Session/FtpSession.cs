@@ -29,6 +29,7 @@ internal sealed partial class FtpSession
     private long _flushStartedAt;
 
     private readonly bool _implicitTls;
+    private Action<FtpSession>? _releaseSlot;
 
     // Telemetry: the session's activity, and what the end-of-session log line reports.
     private Activity? _activity;
@@ -44,16 +45,20 @@ internal sealed partial class FtpSession
     private int _lastReplyCode;
     private bool _commandHandedToTransfer;
 
-    public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false)
+    public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false, Action<FtpSession>? releaseSlot = null)
     {
         Context = context;
         _socket = socket;
         _implicitTls = implicitTls;
+        _releaseSlot = releaseSlot;
         Info = new FtpSessionInfo(id, Normalize((IPEndPoint)socket.RemoteEndPoint!), Normalize((IPEndPoint)socket.LocalEndPoint!));
         _startedAt = _lastActivity = context.TimeProvider.GetTimestamp();
     }
 
     public ServerContext Context { get; }
+
+    /// <summary>Gives the session's place under the session limits back (once; the first call wins).</summary>
+    public void ReleaseSlot() => Interlocked.Exchange(ref _releaseSlot, null)?.Invoke(this);
 
     public FtpSessionInfo Info { get; }
 
