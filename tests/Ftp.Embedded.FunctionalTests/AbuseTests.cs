@@ -289,7 +289,7 @@ public sealed class AbuseTests
     [Fact]
     public async Task Repeated_PASV_holds_one_port_so_other_clients_still_get_one()
     {
-        var ports = FreePortPair();
+        var ports = TestPorts.FreeRange(2);
         await using var server = await TestServer.StartAsync(o => o.Passive.PortRange = ports);
         await using var greedy = await server.LoginAsync();
         for (var i = 0; i < 20; i++)
@@ -532,31 +532,6 @@ public sealed class AbuseTests
         await server.Server.StopAsync(now.Token).WaitAsync(TimeSpan.FromSeconds(30));
         await client.ExpectAsync(426);
         await client.ExpectAsync(421);
-    }
-
-    /// <summary>
-    /// Two consecutive free ports below Linux's ephemeral range (32768 and up), so no outgoing connection of another
-    /// test can take one of them while this test has given it back.
-    /// </summary>
-    private static (int From, int To) FreePortPair()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 30_000);
-            using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                first.Bind(new IPEndPoint(IPAddress.Any, port));
-                second.Bind(new IPEndPoint(IPAddress.Any, port + 1));
-                return (port, port + 1);
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("No two consecutive free ports.");
     }
 
     private sealed class FixedQuota(long available) : IFtpQuota

@@ -9,7 +9,7 @@ public sealed class DataChannelTests
     [Fact]
     public async Task Passive_ports_come_from_the_range_and_exhaustion_gets_425()
     {
-        var (from, to) = FindFreePortPair();
+        var (from, to) = TestPorts.FreeRange(2);
         await using var server = await TestServer.StartAsync(o => o.Passive.PortRange = (from, to));
         await using var first = await server.LoginAsync();
         await using var second = await server.LoginAsync();
@@ -32,7 +32,7 @@ public sealed class DataChannelTests
     [Fact]
     public async Task A_port_freed_by_a_finished_transfer_is_reused()
     {
-        var (from, to) = FindFreePortPair();
+        var (from, to) = TestPorts.FreeRange(2);
         await using var server = await TestServer.StartAsync(o => o.Passive.PortRange = (from, from));
         await server.WriteFileAsync("/home/alice/f", "f"u8.ToArray());
         await using var client = await server.LoginAsync();
@@ -142,31 +142,4 @@ public sealed class DataChannelTests
     }
 
     private static int PortOf(FtpReply reply) => int.Parse(reply.Text.Split('|')[3], System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Two adjacent ports that are free now.</summary>
-    private static (int, int) FindFreePortPair()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-            if (port >= 65535)
-            {
-                continue;
-            }
-
-            using var next = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                next.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
-                return (port, port + 1);
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("No two adjacent free ports.");
-    }
 }

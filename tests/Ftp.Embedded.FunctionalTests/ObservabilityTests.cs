@@ -152,7 +152,7 @@ public sealed class ObservabilityTests
         {
             if (range)
             {
-                o.Passive.PortRange = (52310, 52319);
+                o.Passive.PortRange = TestPorts.FreeRange(3);
             }
         }, meterFactory: meters);
         await using var first = await server.LoginAsync();
