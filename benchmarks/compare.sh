@@ -439,6 +439,8 @@ wait_quiet() {   # until the 1-minute load is below 0.7: at most until QUIET_DEA
 
 run_server() {
   local name=$1
+  # Write back what the data tree and the previous server left dirty, so that no server's uploads pay for it.
+  sync
   wait_quiet "$name"
   start_server "$name"
   sleep 2

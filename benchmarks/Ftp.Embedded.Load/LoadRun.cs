@@ -157,6 +157,11 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         await s.ExpectAsync("TYPE I", cancellationToken);
         var rates = new List<double>();
         long stored = -1;
+        // One untimed upload first: the first large writes into a freshly made data tree were measured 2-6 times slower
+        // than the next ones on every server (the filesystem's allocator warming up), which would favour whichever
+        // server runs later.
+        await s.SendAsync("STOR " + path, _pattern, _o.BigBytes, _o.TransferLimit, cancellationToken);
+        await s.CommandAsync("DELE " + path, cancellationToken);
         m.Start();
         for (var i = 0; i < _o.TransferRuns; i++)
         {
