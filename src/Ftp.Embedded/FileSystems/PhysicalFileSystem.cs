@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Ftp.Embedded.Internal.FileSystems;
 
 namespace Ftp.Embedded;
 
@@ -385,8 +386,8 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
     }
 
     /// <summary>
-    /// Resolves <paramref name="relative"/> below <paramref name="start"/>, a real directory: one <c>lstat</c> per existing
-    /// component, and a link's target resolved in full.
+    /// Resolves <paramref name="relative"/> below <paramref name="start"/>, a real directory: one system call per existing
+    /// component (<c>statx</c> on Linux, <c>lstat</c> elsewhere), and a link's target resolved in full.
     /// </summary>
     private static string ResolveReal(string start, string relative)
     {
@@ -395,19 +396,17 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         for (var i = 0; i < parts.Length; i++)
         {
             var next = Path.Join(current, parts[i]);
-            FileSystemInfo info = new FileInfo(next);
-            var attributes = info.Attributes;
-            if (attributes == (FileAttributes)(-1))
+            var kind = KindOf(next);
+            if (kind == UnixDirectoryReader.EntryKind.Missing)
             {
                 // The rest does not exist: nothing more to resolve.
                 return Path.Join([next, .. parts[(i + 1)..]]);
             }
 
-            if ((attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null)
+            if (kind == UnixDirectoryReader.EntryKind.Link && new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true) is { } target)
             {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                next = target is null ? next : Path.GetFullPath(target.FullName);
-                if (target is not null && target.FullName != next)
+                next = Path.GetFullPath(target.FullName);
+                if (target.FullName != next)
                 {
                     next = ResolveReal(next);
                 }
@@ -417,6 +416,20 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         }
 
         return Path.TrimEndingDirectorySeparator(current) is { Length: > 0 } trimmed ? trimmed : Path.GetPathRoot(current)!;
+    }
+
+    private static UnixDirectoryReader.EntryKind KindOf(string path)
+    {
+        if (UnixDirectoryReader.TryGetKind(path, out var kind))
+        {
+            return kind;
+        }
+
+        FileSystemInfo info = new FileInfo(path);
+        var attributes = info.Attributes;
+        return attributes == (FileAttributes)(-1) ? UnixDirectoryReader.EntryKind.Missing
+            : (attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is not null ? UnixDirectoryReader.EntryKind.Link
+            : UnixDirectoryReader.EntryKind.Other;
     }
 
     /// <summary>A symbolic link met while listing: described by its target when that stays inside the root, else left out.</summary>

@@ -13,6 +13,10 @@ internal static partial class UnixDirectoryReader
 {
     private const int OpenReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC (the same value on every Linux architecture)
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtCurrentDirectory = -100; // AT_FDCWD
+    private const uint StatxType = 0x1; // STATX_TYPE
+    private const int NoSuchEntry = 2; // ENOENT
+    private const int NotADirectory = 20; // ENOTDIR
     private const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x200; // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_SIZE
     private const int TypeMask = 0xF000; // S_IFMT
     private const int TypeDirectory = 0x4000; // S_IFDIR
@@ -92,6 +96,61 @@ internal static partial class UnixDirectoryReader
                 UnixMode = status.Mode & 0xFFF,
             });
         }
+    }
+
+    /// <summary>What a path names, without following a link at its end.</summary>
+    public enum EntryKind
+    {
+        Missing,
+        Link,
+        Other,
+    }
+
+    /// <summary>
+    /// Tells what <paramref name="path"/> names with one <c>statx</c> (no link followed at its end). Returns
+    /// <see langword="false"/> where that is not available; throws <see cref="IOException"/> when the entry exists but
+    /// cannot be examined.
+    /// </summary>
+    public static bool TryGetKind(string path, out EntryKind kind)
+    {
+        kind = EntryKind.Missing;
+        var state = Volatile.Read(ref s_available);
+        if (state == 0)
+        {
+            return false;
+        }
+
+        int result;
+        StatxBuffer status;
+        try
+        {
+            result = Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, out status);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // The C library predates statx (glibc before 2.28).
+            Volatile.Write(ref s_available, 0);
+            return false;
+        }
+
+        if (state == 1)
+        {
+            Volatile.Write(ref s_available, 2);
+        }
+
+        if (result != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is NoSuchEntry or NotADirectory)
+            {
+                return true;
+            }
+
+            throw new IOException($"Cannot examine '{path}' (errno {errno}).");
+        }
+
+        kind = (status.Mode & TypeMask) == TypeLink ? EntryKind.Link : EntryKind.Other;
+        return true;
     }
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
