@@ -70,11 +70,11 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
             throw new DirectoryNotFoundException($"No directory '{path}'.");
         }
 
-        if (Internal.FileSystems.UnixDirectoryReader.TryOpen(host, out var handle))
+        if (UnixDirectoryReader.TryOpen(host, out var handle))
         {
             using (handle)
             {
-                foreach (var (name, described) in Internal.FileSystems.UnixDirectoryReader.Read(host, handle!))
+                foreach (var (name, described) in UnixDirectoryReader.Read(host, handle!))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var entry = described ?? DescribeLink(Path.Join(host, name), name);

@@ -6,8 +6,8 @@ namespace Ftp.Embedded.Internal.FileSystems;
 /// <summary>
 /// Lists a directory on Linux with one <c>statx</c> per entry relative to the directory's descriptor, instead of an
 /// <c>lstat</c> of the full path: the kernel then resolves one name, not every component of the path again (a listing of
-/// 10,000 entries spent a quarter of its time walking paths). Elsewhere, or when <c>statx</c> is missing, callers use
-/// the portable enumeration.
+/// 10,000 entries spent a quarter of its time walking paths), and tells what a path names with one <c>statx</c>.
+/// Elsewhere, or when <c>statx</c> is missing, callers use the portable .NET APIs.
 /// </summary>
 internal static partial class UnixDirectoryReader
 {
@@ -25,8 +25,30 @@ internal static partial class UnixDirectoryReader
     private static readonly EnumerationOptions NamesOnly = new() { IgnoreInaccessible = true, AttributesToSkip = 0 };
     private static int s_available = OperatingSystem.IsLinux() ? 1 : 0; // 1 untried, 2 works, 0 unavailable
 
-    /// <summary>Whether this platform can be asked (Linux; turned off after the first failure to find <c>statx</c>).</summary>
-    public static bool IsAvailable => Volatile.Read(ref s_available) != 0;
+    /// <summary>
+    /// Whether <c>statx</c> can be called: Linux, and a C library that has it (glibc 2.28 and later). Probed once, on
+    /// first use.
+    /// </summary>
+    private static bool StatxWorks()
+    {
+        var state = Volatile.Read(ref s_available);
+        if (state != 1)
+        {
+            return state == 2;
+        }
+
+        try
+        {
+            _ = Statx(AtCurrentDirectory, "/", AtSymlinkNoFollow, StatxType, out _);
+            Volatile.Write(ref s_available, 2);
+            return true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            Volatile.Write(ref s_available, 0);
+            return false;
+        }
+    }
 
     /// <summary>An entry: its description, or <see langword="null"/> for a symbolic link (the caller decides about those).</summary>
     public readonly record struct Entry(string Name, FtpFileInfo? Info);
@@ -38,7 +60,7 @@ internal static partial class UnixDirectoryReader
     public static bool TryOpen(string directory, out SafeDirectoryHandle? handle)
     {
         handle = null;
-        if (!IsAvailable)
+        if (!StatxWorks())
         {
             return false;
         }
@@ -50,23 +72,6 @@ internal static partial class UnixDirectoryReader
         }
 
         handle = new SafeDirectoryHandle(fd);
-        if (Volatile.Read(ref s_available) == 1)
-        {
-            try
-            {
-                // Probe once: the C library may predate statx (glibc before 2.28).
-                _ = Statx(fd, ".", AtSymlinkNoFollow, StatxWanted, out _);
-                Volatile.Write(ref s_available, 2);
-            }
-            catch (EntryPointNotFoundException)
-            {
-                Volatile.Write(ref s_available, 0);
-                handle.Dispose();
-                handle = null;
-                return false;
-            }
-        }
-
         return true;
     }
 
@@ -114,31 +119,12 @@ internal static partial class UnixDirectoryReader
     public static bool TryGetKind(string path, out EntryKind kind)
     {
         kind = EntryKind.Missing;
-        var state = Volatile.Read(ref s_available);
-        if (state == 0)
+        if (!StatxWorks())
         {
             return false;
         }
 
-        int result;
-        StatxBuffer status;
-        try
-        {
-            result = Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, out status);
-        }
-        catch (EntryPointNotFoundException)
-        {
-            // The C library predates statx (glibc before 2.28).
-            Volatile.Write(ref s_available, 0);
-            return false;
-        }
-
-        if (state == 1)
-        {
-            Volatile.Write(ref s_available, 2);
-        }
-
-        if (result != 0)
+        if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, out var status) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             if (errno is NoSuchEntry or NotADirectory)
