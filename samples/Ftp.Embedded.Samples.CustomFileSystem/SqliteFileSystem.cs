@@ -7,8 +7,10 @@ namespace Ftp.Embedded.Samples.CustomFileSystem;
 /// Files and directories stored as rows of one SQLite table. One instance per user, rooted at the user's home.
 /// Shows the contract: paths arrive normalised ("/a/b"); missing entries throw FileNotFoundException or
 /// DirectoryNotFoundException, conflicts IOException, and a policy refusal an FtpException with its own reply code.
+/// The database runs in WAL mode, so a download that is reading a file keeps reading the version it opened while an
+/// upload replaces it, and uploads are atomic (<see cref="IFtpAtomicUploadFileSystem"/>): the row is written on commit.
 /// </summary>
-public sealed class SqliteFileSystem(string connectionString, string root) : IFtpFileSystem, IFtpModificationTimeFileSystem
+public sealed partial class SqliteFileSystem(string connectionString, string root) : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAtomicUploadFileSystem
 {
     /// <summary>Uploads larger than this are refused with 552, to show an application rule mapped to a reply code.</summary>
     public const long MaxFileSize = 64 * 1024 * 1024;
@@ -69,7 +71,7 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
             FtpWriteMode.Append => existing?.Length ?? 0,
             _ => offset <= (existing?.Length ?? 0) ? offset : throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, "Restart offset is beyond the end of the file."),
         };
-        var upload = new UploadStream(this, stored);
+        var upload = new UploadStream(this, stored, saveOnFlush: true);
         if (keep > 0)
         {
             await using var old = new SqliteBlob(connection, "entries", "content", existing!.RowId, readOnly: true);
@@ -157,7 +159,9 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
             "CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, parent TEXT NOT NULL, name TEXT NOT NULL, is_dir INTEGER NOT NULL, " +
             "content BLOB NOT NULL, length INTEGER NOT NULL, modified INTEGER NOT NULL); " +
             "CREATE INDEX IF NOT EXISTS entries_parent ON entries(parent); " +
-            "INSERT OR IGNORE INTO entries VALUES ('/', '', '', 1, zeroblob(0), 0, 0);", cancellationToken);
+            "INSERT OR IGNORE INTO entries VALUES ('/', '', '', 1, zeroblob(0), 0, 0); " +
+            // Readers see the version they started with while a writer commits, and a commit costs one sync, not three.
+            "PRAGMA journal_mode = WAL;", cancellationToken);
     }
 
     internal async Task EnsureDirectoryAsync(CancellationToken cancellationToken)
@@ -183,6 +187,13 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Checked again inside the transaction: the directory may have gone, or a directory appeared, while the data came.
+        await RequireParentAsync(connection, stored, stored, cancellationToken);
+        if (await FindAsync(connection, stored, cancellationToken) is { IsDirectory: true })
+        {
+            throw new IOException($"{stored} is a directory.");
+        }
+
         await Execute(connection, "DELETE FROM entries WHERE path = $p AND is_dir = 0", cancellationToken, ("$p", stored));
         await InsertAsync(connection, stored, isDirectory: false, content.GetBuffer().AsMemory(0, (int)content.Length), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -262,8 +273,11 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
         public FtpFileInfo Info(string name) => new(name, IsDirectory, Length, Modified);
     }
 
-    /// <summary>Collects an upload and stores it as one row when it is flushed at the end of a clean transfer.</summary>
-    private sealed class UploadStream(SqliteFileSystem owner, string stored) : MemoryStream
+    /// <summary>
+    /// Collects an upload in memory (up to <see cref="MaxFileSize"/>) and stores it as one row: when it is flushed at the
+    /// end of a clean transfer (APPE, REST + STOR), or when the atomic upload that owns it is committed (STOR).
+    /// </summary>
+    private sealed class UploadStream(SqliteFileSystem owner, string stored, bool saveOnFlush) : MemoryStream
     {
         private bool _saved;
 
@@ -292,6 +306,14 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
         }
 
         public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (saveOnFlush)
+            {
+                await SaveAsync(cancellationToken);
+            }
+        }
+
+        public async Task SaveAsync(CancellationToken cancellationToken)
         {
             if (!_saved)
             {
@@ -355,6 +377,9 @@ public sealed class SqliteFileSystem(string connectionString, string root) : IFt
 public sealed class SqliteFileSystemProvider(string connectionString) : IFtpFileSystemProvider
 {
     private readonly Lazy<Task> _schema = new(() => SqliteFileSystem.EnsureSchemaAsync(connectionString, CancellationToken.None));
+
+    /// <summary>What every <see cref="SqliteFileSystem"/> implements besides IFtpFileSystem: MFMT, and uploads written on commit.</summary>
+    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads;
 
     public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
     {
