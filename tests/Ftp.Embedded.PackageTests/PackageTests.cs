@@ -8,7 +8,8 @@ namespace Ftp.Embedded.PackageTests;
 
 /// <summary>
 /// Packs the library, installs the package by version from a local feed into a fresh console project that registers a
-/// filesystem of its own, runs it, and downloads a file from it: what a user gets from NuGet, not a project reference.
+/// filesystem of its own, runs it, and downloads a file from it; packs the conformance kit and runs it from a fresh test
+/// project: what a user gets from NuGet, not a project reference.
 /// </summary>
 public sealed partial class PackageTests : IDisposable
 {
@@ -19,11 +20,7 @@ public sealed partial class PackageTests : IDisposable
     [Fact]
     public async Task The_package_installs_and_serves_from_a_custom_filesystem()
     {
-        var repository = FindRepository();
-        var feed = Directory.CreateDirectory(Path.Combine(_work, "feed")).FullName;
-        // A version of its own, so no cached package of the same version is ever used instead.
-        var version = $"0.0.1-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-        await RunAsync("dotnet", ["pack", Path.Combine(repository, "src", "Ftp.Embedded"), "-c", "Release", "-o", feed, $"-p:Version={version}"], repository);
+        var (feed, version) = await PackAsync("Ftp.Embedded");
 
         var nupkg = Path.Combine(feed, $"Ftp.Embedded.{version}.nupkg");
         File.Exists(Path.Combine(feed, $"Ftp.Embedded.{version}.snupkg")).Should().BeTrue("symbols ship as a .snupkg");
@@ -36,15 +33,7 @@ public sealed partial class PackageTests : IDisposable
                 .And.Contain("<tags>ftp ftps server embedded rfc959</tags>").And.Contain("<repository type=\"git\"");
         }
 
-        var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        var app = CreateProjectDirectory("app", feed);
         await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -61,9 +50,6 @@ public sealed partial class PackageTests : IDisposable
             </Project>
             """);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), AppSource);
-        // Keep the repository's build settings out of the fresh project.
-        await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Build.props"), "<Project />");
-        await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Packages.props"), "<Project />");
         await RunAsync("dotnet", ["build", "-c", "Release", "-o", Path.Combine(app, "out")], app);
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = app };
@@ -92,6 +78,93 @@ public sealed partial class PackageTests : IDisposable
                 process.Kill(entireProcessTree: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task The_conformance_kit_package_runs_its_checks_in_a_fresh_test_project()
+    {
+        var (feed, version) = await PackAsync("Ftp.Embedded", "Ftp.Embedded.Testing");
+        using (var package = ZipFile.OpenRead(Path.Combine(feed, $"Ftp.Embedded.Testing.{version}.nupkg")))
+        {
+            package.Entries.Select(e => e.FullName).Should().Contain(["README.md", "lib/net10.0/Ftp.Embedded.Testing.dll", "lib/net10.0/Ftp.Embedded.Testing.xml"]);
+            using (var readme = new StreamReader(package.GetEntry("README.md")!.Open()))
+            {
+                (await readme.ReadToEndAsync()).Should().StartWith("# Ftp.Embedded.Testing").And.Contain("FtpFileSystemConformanceTests")
+                    .And.Contain("https://github.com/ftp-embedded/Ftp.Embedded/blob/main/docs/custom-filesystem.md");
+            }
+
+            using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var text = await nuspec.ReadToEndAsync();
+            text.Should().Contain("<readme>README.md</readme>").And.Contain("<license type=\"expression\">MIT</license>")
+                .And.Contain($"<dependency id=\"Ftp.Embedded\" version=\"{version}\"").And.Contain("<dependency id=\"xunit.assert\" version=\"2.9.3\"")
+                .And.Contain("<dependency id=\"xunit.extensibility.core\" version=\"2.9.3\"").And.NotContain("FluentAssertions");
+        }
+
+        File.Exists(Path.Combine(feed, $"Ftp.Embedded.Testing.{version}.snupkg")).Should().BeTrue("symbols ship as a .snupkg");
+
+        // What a provider's author does: a test project, the package, one class.
+        var tests = CreateProjectDirectory("providertests", feed);
+        await File.WriteAllTextAsync(Path.Combine(tests, "ProviderTests.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <IsPackable>false</IsPackable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Ftp.Embedded.Testing" Version="{version}" />
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
+                <PackageReference Include="xunit" Version="2.9.3" />
+                <PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(tests, "InMemoryConformance.cs"), """
+            using Ftp.Embedded;
+            using Ftp.Embedded.Testing;
+
+            public sealed class InMemoryConformance : FtpFileSystemConformanceTests
+            {
+                protected override ValueTask<IFtpFileSystemProvider> CreateProviderAsync(CancellationToken cancellationToken)
+                    => ValueTask.FromResult<IFtpFileSystemProvider>(new InMemoryFileSystemProvider(new InMemoryFileSystem()));
+            }
+            """);
+        var output = await RunAsync("dotnet", ["test", "-c", "Release"], tests);
+        output.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+[1-9][0-9]+, Skipped:\s+0");
+    }
+
+    /// <summary>Packs the projects under <c>src/</c> into a new local feed, with a version of their own.</summary>
+    private async Task<(string Feed, string Version)> PackAsync(params string[] projects)
+    {
+        var repository = FindRepository();
+        var feed = Directory.CreateDirectory(Path.Combine(_work, "feed")).FullName;
+        // A version of its own, so no cached package of the same version is ever used instead.
+        var version = $"0.0.1-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}.r{Guid.NewGuid().ToString("N")[..8]}";
+        foreach (var project in projects)
+        {
+            await RunAsync("dotnet", ["pack", Path.Combine(repository, "src", project), "-c", "Release", "-o", feed, $"-p:Version={version}"], repository);
+        }
+
+        return (feed, version);
+    }
+
+    /// <summary>A directory for a fresh project that restores from <paramref name="feed"/>, outside the repository's build settings.</summary>
+    private string CreateProjectDirectory(string name, string feed)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_work, name)).FullName;
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(_work, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(_work, "Directory.Packages.props"), "<Project />");
+        return directory;
     }
 
     private const string AppSource = """
@@ -177,7 +250,7 @@ public sealed partial class PackageTests : IDisposable
         return Encoding.UTF8.GetString(content.ToArray());
     }
 
-    private static async Task RunAsync(string program, string[] arguments, string directory)
+    private static async Task<string> RunAsync(string program, string[] arguments, string directory)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
         foreach (var argument in arguments)
@@ -191,6 +264,7 @@ public sealed partial class PackageTests : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(cts.Token);
         process.ExitCode.Should().Be(0, $"{program} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
+        return await output;
     }
 
     private static string FindRepository()
