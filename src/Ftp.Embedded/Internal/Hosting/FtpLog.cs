@@ -68,4 +68,16 @@ internal static partial class FtpLog
 
     [LoggerMessage(17, LogLevel.Warning, "Writing the transfer log {Path} failed")]
     public static partial void TransferLogFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Warning, "Session {SessionId}: passive data connection from {Peer} refused: {Reason}")]
+    public static partial void PassivePeerRefused(ILogger logger, long sessionId, IPEndPoint peer, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "Removed {Count} unfinished uploads left by an earlier process")]
+    public static partial void StaleUploadsRemoved(ILogger logger, int count);
+
+    [LoggerMessage(52, LogLevel.Warning, "Removing unfinished uploads left by an earlier process failed")]
+    public static partial void StaleUploadCleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(53, LogLevel.Warning, "Session {SessionId}: login of {UserName} refused: {Reason}")]
+    public static partial void LoginRefusedByFileSystem(ILogger logger, long sessionId, string userName, string reason);
 }
