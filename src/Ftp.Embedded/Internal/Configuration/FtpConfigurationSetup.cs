@@ -218,6 +218,8 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
             failures.Add("Ftp:Endpoints is empty: add at least one endpoint, for example options.Endpoints.Add(new IPEndPoint(IPAddress.Any, 21)) or \"Ftp\": { \"Endpoints\": [ \"0.0.0.0:21\" ] }.");
         }
 
+        failures.AddRange(EndpointConflicts.Find(options));
+
         if (options.Passive.PortRange is { } range && (range.From < 1 || range.To > 65535 || range.From > range.To))
         {
             failures.Add($"Ftp:Passive:PortRange {range.From}-{range.To} is invalid: give FROM-TO with 1 <= FROM <= TO <= 65535.");

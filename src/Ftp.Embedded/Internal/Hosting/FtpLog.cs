@@ -80,4 +80,7 @@ internal static partial class FtpLog
 
     [LoggerMessage(53, LogLevel.Warning, "Session {SessionId}: login of {UserName} refused: {Reason}")]
     public static partial void LoginRefusedByFileSystem(ILogger logger, long sessionId, string userName, string reason);
+
+    [LoggerMessage(60, LogLevel.Warning, "No authenticator is registered: nobody can log in. Add AddAnonymous(), AddLocalUsers() or AddAuthenticator<T>() to the FTP server's registration")]
+    public static partial void NoAuthenticator(ILogger logger);
 }

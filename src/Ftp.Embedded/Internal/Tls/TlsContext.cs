@@ -26,7 +26,11 @@ internal sealed class TlsContext
 
     public bool IsEnabled => _options.IsEnabled;
 
-    /// <summary>Loads the certificate now, so that a bad file fails the start with a clear message.</summary>
+    /// <summary>
+    /// Loads and checks the certificate now, so that a bad file, a wrong password, a missing key or a certificate that
+    /// clients would refuse fails the start with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// that names the setting.
+    /// </summary>
     public void Validate() => _ = GetCertificateContext();
 
     /// <summary>
@@ -59,45 +63,17 @@ internal sealed class TlsContext
                 var fileTime = File.GetLastWriteTimeUtc(path);
                 if (_context is null || fileTime != _fileTime)
                 {
-                    _context = SslStreamCertificateContext.Create(Load(path), additionalCertificates: null, offline: true);
+                    _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
                     _fileTime = fileTime;
                 }
             }
-            else
+            else if (_context is null)
             {
-                _context ??= SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
+                CertificateLoader.Check(_options.Certificate!, "Tls.Certificate");
+                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
             }
 
             return _context;
         }
-    }
-
-    private X509Certificate2 Load(string path)
-    {
-        X509Certificate2 certificate;
-        if (_options.KeyPath is { } keyPath)
-        {
-            certificate = _options.CertificatePassword is { } password
-                ? X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath)
-                : X509Certificate2.CreateFromPemFile(path, keyPath);
-        }
-        else if (File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal))
-        {
-            certificate = _options.CertificatePassword is { } password
-                ? X509Certificate2.CreateFromEncryptedPemFile(path, password)
-                : X509Certificate2.CreateFromPemFile(path);
-        }
-        else
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, _options.CertificatePassword);
-        }
-
-        if (!certificate.HasPrivateKey)
-        {
-            throw new InvalidOperationException($"The TLS certificate '{path}' has no private key: give the key file (KeyPath) or a PFX with the key.");
-        }
-
-        // Ephemeral PEM keys cannot be used by SslStream on every platform; a PKCS#12 round trip gives a usable key.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }
