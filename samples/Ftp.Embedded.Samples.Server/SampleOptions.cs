@@ -49,6 +49,9 @@ public sealed class SampleOptions
 
     public bool Help { get; set; }
 
+    /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
+    private static readonly IList<string> AnonymousNames = new FtpAnonymousOptions().UserNames;
+
     public static readonly string Usage = """
         Ftp.Embedded sample server: serves a directory over FTP until Ctrl+C.
 
@@ -198,6 +201,12 @@ public sealed class SampleOptions
                 error.WriteLine(ex.Message);
                 return null;
             }
+        }
+
+        if (options.Anonymous && options.Users.FirstOrDefault(u => AnonymousNames.Contains(u.Name, StringComparer.OrdinalIgnoreCase)) is { } shadowed)
+        {
+            error.WriteLine($"--user: '{shadowed.Name}' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.");
+            return null;
         }
 
         if ((options.ImplicitTlsPort is not null || options.RequireTls) && options.TlsCertificate is null && !options.TlsSelfSigned)
