@@ -242,13 +242,7 @@ public sealed class SampleOptions
     }
 
     private static (int, int) ParseRange(string text)
-    {
-        var parts = text.Split('-');
-        return parts.Length == 2
-               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
-               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
-               && from >= 1 && to <= 65535 && from <= to
-            ? (from, to)
+        => FtpPortRange.TryParse(text, out var range)
+            ? (range.From, range.To)
             : throw new FormatException($"--passive-ports: '{text}' is not a range FROM-TO with 1 <= FROM <= TO <= 65535.");
-    }
 }
