@@ -125,6 +125,32 @@ public sealed class CertificateValidationTests : IDisposable
         server.EndPoints.Should().BeEmpty();
     }
 
+    [Fact]
+    public void A_renewed_file_that_cannot_be_used_keeps_the_previous_certificate_and_is_logged()
+    {
+        var path = Pfx(Valid.Value, "pw");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var logger = new ListLogger();
+        var tls = new TlsContext(new FtpTlsOptions { CertificatePath = path, CertificatePassword = "pw" }, time, logger);
+        tls.Validate();
+
+        var expired = TestCertificate.Create(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1));
+        File.WriteAllBytes(path, expired.Export(X509ContentType.Pkcs12, "pw"));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        time.Advance(TimeSpan.FromSeconds(6));
+        tls.CreateOptions(dataConnection: false).ServerCertificateContext!.TargetCertificate.Thumbprint.Should().Be(Valid.Value.Thumbprint);
+        logger.Entries.Should().ContainSingle().Which.Should().Be(
+            $"61 The renewed TLS certificate {path} was not loaded, the previous one stays in use: Ftp:Tls:CertificatePath '{path}' expired on {expired.NotAfter.ToUniversalTime():u}: renew it; clients refuse an expired certificate.");
+
+        // A good file that follows is loaded.
+        var renewed = TestCertificate.Create();
+        File.WriteAllBytes(path, renewed.Export(X509ContentType.Pkcs12, "pw"));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(2));
+        time.Advance(TimeSpan.FromSeconds(6));
+        tls.CreateOptions(dataConnection: false).ServerCertificateContext!.TargetCertificate.Thumbprint.Should().Be(renewed.Thumbprint);
+        logger.Entries.Should().ContainSingle();
+    }
+
     /// <summary>The start-up check's message, or null when the certificate is accepted.</summary>
     private static string? Validate(FtpTlsOptions options)
     {
@@ -164,5 +190,34 @@ public sealed class CertificateValidationTests : IDisposable
         var path = Path.Combine(_directory, name);
         File.WriteAllBytes(path, bytes);
         return path;
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly List<string> _entries = [];
+
+        public IReadOnlyList<string> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_entries)
+            {
+                _entries.Add($"{eventId.Id} {formatter(state, exception)}");
+            }
+        }
     }
 }

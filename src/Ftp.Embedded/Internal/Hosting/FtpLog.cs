@@ -83,4 +83,7 @@ internal static partial class FtpLog
 
     [LoggerMessage(60, LogLevel.Warning, "No authenticator is registered: nobody can log in. Add AddAnonymous(), AddLocalUsers() or AddAuthenticator<T>() to the FTP server's registration")]
     public static partial void NoAuthenticator(ILogger logger);
+
+    [LoggerMessage(61, LogLevel.Warning, "The renewed TLS certificate {Path} was not loaded, the previous one stays in use: {Reason}")]
+    public static partial void CertificateNotReloaded(ILogger logger, string path, string reason);
 }

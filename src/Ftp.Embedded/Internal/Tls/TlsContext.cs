@@ -1,27 +1,34 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Ftp.Embedded.Internal.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded.Internal.Tls;
 
 /// <summary>
 /// The server side of TLS: the certificate context is built once and rebuilt only when the certificate file changes,
-/// checked at most every few seconds, so a renewed certificate applies to new connections without a restart.
+/// checked at most every few seconds, so a renewed certificate applies to new connections without a restart. A renewed
+/// file that cannot be used is logged and the previous certificate stays in use.
 /// </summary>
 internal sealed class TlsContext
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
     private readonly FtpTlsOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly object _lock = new();
     private SslStreamCertificateContext? _context;
     private DateTime _fileTime;
     private long _lastCheck;
 
-    public TlsContext(FtpTlsOptions options, TimeProvider time)
+    public TlsContext(FtpTlsOptions options, TimeProvider time, ILogger? logger = null)
     {
         _options = options;
         _time = time;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public bool IsEnabled => _options.IsEnabled;
@@ -63,8 +70,17 @@ internal sealed class TlsContext
                 var fileTime = File.GetLastWriteTimeUtc(path);
                 if (_context is null || fileTime != _fileTime)
                 {
-                    _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
                     _fileTime = fileTime;
+                    try
+                    {
+                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
+                    }
+                    catch (OptionsValidationException ex) when (_context is not null)
+                    {
+                        // A renewal gone wrong (a half-written file, a new password, an expired copy) keeps the working
+                        // certificate; the next change of the file is tried again.
+                        FtpLog.CertificateNotReloaded(_logger, path, ex.Message);
+                    }
                 }
             }
             else if (_context is null)
