@@ -7,7 +7,7 @@ namespace Ftp.Embedded.Internal.Hosting;
 /// <remarks>
 /// No socket option is set for address reuse. On Linux and macOS the runtime already sets SO_REUSEADDR on every TCP
 /// socket it binds, which is what lets a restarted server bind its port while old connections are in TIME_WAIT.
-/// <c>SocketOptionName.ReuseAddress</c> would add SO_REUSEPORT there, and with it a second process (or a second server
+/// The ReuseAddress socket option would add SO_REUSEPORT there, and with it a second process (or a second server
 /// in this one) could bind the same port and take half of the connections; without it, a port in use fails the start.
 /// </remarks>
 internal static class Listeners
