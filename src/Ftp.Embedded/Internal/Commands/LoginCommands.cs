@@ -200,6 +200,7 @@ internal static class LoginCommands
     {
         FtpException { ReplyCode: >= FtpReplyCode.ServiceNotAvailable and not FtpReplyCode.ServiceNotAvailable } ftp => ((int)ftp.ReplyCode, ftp.Message),
         DirectoryNotFoundException => (530, "Login refused: your home directory does not exist on this server."),
+        UnauthorizedAccessException => (530, "Login refused: your home directory cannot be used."),
         _ => null,
     };
 
