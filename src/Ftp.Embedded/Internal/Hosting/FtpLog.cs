@@ -68,4 +68,10 @@ internal static partial class FtpLog
 
     [LoggerMessage(17, LogLevel.Warning, "Writing the transfer log {Path} failed")]
     public static partial void TransferLogFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(60, LogLevel.Warning, "Session {SessionId}: the filesystem did not return from the {Operation} within {Grace} after the transfer was cut; the transfer ends without waiting for it")]
+    public static partial void ProviderAbandoned(ILogger logger, long sessionId, string operation, TimeSpan grace);
+
+    [LoggerMessage(61, LogLevel.Information, "Session {SessionId}: the filesystem returned from the abandoned {Operation} {Duration} later; its stream is now closed")]
+    public static partial void AbandonedCallReturned(ILogger logger, long sessionId, string operation, TimeSpan duration, Exception? exception);
 }

@@ -21,6 +21,18 @@ internal static class FtpErrors
         _ => (451, "Requested action aborted: local error in processing."),
     };
 
+    /// <summary>
+    /// Maps a failure of the filesystem while a transfer runs (after the 150): the file was found and opened, so what
+    /// fails now is a local error (451), not an unavailable file (550). A full disk stays 452; an
+    /// <see cref="FtpException"/> keeps its code.
+    /// </summary>
+    public static (int Code, string Text) MapTransfer(Exception exception) => exception switch
+    {
+        FtpException ftp => ((int)ftp.ReplyCode, ftp.Message),
+        IOException io when IsDiskFull(io) => (452, "Insufficient storage space."),
+        _ => (451, "Requested action aborted: local error in processing."),
+    };
+
     private static bool IsDiskFull(IOException exception)
         => exception.HResult is ENOSPC or EDQUOT or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL
            || (exception.HResult & 0xFFFF) is ENOSPC or EDQUOT;
