@@ -81,8 +81,10 @@ internal sealed class HarnessDataChannelPolicy(IFtpDataChannelPolicy inner) : IF
     public ValueTask<IPAddress> GetPassiveAddressAsync(FtpSessionInfo session, CancellationToken cancellationToken)
         => inner.GetPassiveAddressAsync(session, cancellationToken);
 
-    public bool AllowActive(FtpSessionInfo session, IPEndPoint target)
-        => inner.AllowActive(session, target) && target.Port == SessionTarget.ActivePort && IPAddress.IsLoopback(target.Address);
+    private static readonly FtpDataChannelDecision OnlyHarness = FtpDataChannelDecision.Refuse("only the harness's own listener.");
 
-    public bool AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer) => inner.AllowPassivePeer(session, peer);
+    public FtpDataChannelDecision AllowActive(FtpSessionInfo session, IPEndPoint target)
+        => target.Port == SessionTarget.ActivePort && IPAddress.IsLoopback(target.Address) ? inner.AllowActive(session, target) : OnlyHarness;
+
+    public FtpDataChannelDecision AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer) => inner.AllowPassivePeer(session, peer);
 }

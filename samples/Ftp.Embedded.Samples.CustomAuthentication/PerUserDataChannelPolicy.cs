@@ -11,11 +11,14 @@ public sealed class PerUserDataChannelPolicy(DefaultDataChannelPolicy defaults) 
     public ValueTask<IPAddress> GetPassiveAddressAsync(FtpSessionInfo session, CancellationToken cancellationToken)
         => defaults.GetPassiveAddressAsync(session, cancellationToken);
 
-    public bool AllowActive(FtpSessionInfo session, IPEndPoint target)
+    private static readonly FtpDataChannelDecision PassiveOnly
+        = FtpDataChannelDecision.Refuse("your account may use passive mode only; use PASV or EPSV.");
+
+    public FtpDataChannelDecision AllowActive(FtpSessionInfo session, IPEndPoint target)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return session.User?.Tag is AppAccount { MayUseActiveMode: true } && defaults.AllowActive(session, target);
+        return session.User?.Tag is AppAccount { MayUseActiveMode: true } ? defaults.AllowActive(session, target) : PassiveOnly;
     }
 
-    public bool AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer) => defaults.AllowPassivePeer(session, peer);
+    public FtpDataChannelDecision AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer) => defaults.AllowPassivePeer(session, peer);
 }

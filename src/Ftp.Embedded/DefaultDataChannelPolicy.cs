@@ -11,6 +11,12 @@ namespace Ftp.Embedded;
 /// </summary>
 public sealed class DefaultDataChannelPolicy : IFtpDataChannelPolicy
 {
+    private static readonly FtpDataChannelDecision ActiveRefused
+        = FtpDataChannelDecision.Refuse("Active connections go only to your own address and ports 1024 and above.");
+
+    private static readonly FtpDataChannelDecision PassiveRefused
+        = FtpDataChannelDecision.Refuse("Passive connections are accepted only from the control connection's address.");
+
     private readonly FtpServerOptions _options;
 
     /// <summary>Creates the policy.</summary>
@@ -31,20 +37,24 @@ public sealed class DefaultDataChannelPolicy : IFtpDataChannelPolicy
     }
 
     /// <inheritdoc/>
-    public bool AllowActive(FtpSessionInfo session, IPEndPoint target)
+    public FtpDataChannelDecision AllowActive(FtpSessionInfo session, IPEndPoint target)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(target);
         return _options.Active.AllowThirdPartyTargets
-               || (target.Port >= 1024 && SameAddress(target.Address, session.RemoteEndPoint.Address));
+               || (target.Port >= 1024 && SameAddress(target.Address, session.RemoteEndPoint.Address))
+            ? FtpDataChannelDecision.Allow
+            : ActiveRefused;
     }
 
     /// <inheritdoc/>
-    public bool AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer)
+    public FtpDataChannelDecision AllowPassivePeer(FtpSessionInfo session, IPEndPoint peer)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(peer);
-        return _options.Active.AllowThirdPartyTargets || SameAddress(peer.Address, session.RemoteEndPoint.Address);
+        return _options.Active.AllowThirdPartyTargets || SameAddress(peer.Address, session.RemoteEndPoint.Address)
+            ? FtpDataChannelDecision.Allow
+            : PassiveRefused;
     }
 
     internal static bool SameAddress(IPAddress a, IPAddress b)

@@ -21,7 +21,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<IPAddress, int> _sessionsPerIp = new();
     private readonly List<Socket> _listeners = [];
     private readonly HashSet<Socket> _implicitTls = [];
-    private readonly List<Task> _acceptLoops = [];
+    private readonly List<Task> _acceptLoops = []; // and the background removal of stale uploads
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _heartbeat;
     private long _nextSessionId;
@@ -166,6 +166,8 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         {
             _acceptLoops.Add(AcceptLoopAsync(listener));
         }
+
+        _acceptLoops.Add(Internal.FileSystems.StaleUploads.RemoveAsync(_context, _stopping.Token));
 
         _heartbeat = _context.TimeProvider.CreateTimer(_ => OnHeartbeat(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;

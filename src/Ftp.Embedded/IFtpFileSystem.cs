@@ -18,8 +18,11 @@ public enum FtpWriteMode
 /// <remarks>
 /// Report errors with ordinary exceptions (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>,
 /// <see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>) or an <see cref="FtpException"/>; the engine maps
-/// them to reply codes. A filesystem may also implement <see cref="IFtpModificationTimeFileSystem"/> to offer MFMT.
-/// Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent without copying (sendfile).
+/// them to reply codes. A filesystem may also implement optional capabilities, which its provider declares in
+/// <see cref="IFtpFileSystemProvider.Capabilities"/>: <see cref="IFtpModificationTimeFileSystem"/> (MFMT),
+/// <see cref="IFtpAvailableSpaceFileSystem"/> (AVBL) and <see cref="IFtpAtomicUploadFileSystem"/> (uploads that replace a
+/// file only when complete). Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent
+/// without copying (sendfile).
 /// </remarks>
 public interface IFtpFileSystem
 {
@@ -82,13 +85,4 @@ public interface IFtpModificationTimeFileSystem
     /// <param name="lastWriteTime">The new modification time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask SetLastWriteTimeAsync(string path, DateTimeOffset lastWriteTime, CancellationToken cancellationToken);
-}
-
-/// <summary>Creates the filesystem a logged-in user sees.</summary>
-public interface IFtpFileSystemProvider
-{
-    /// <summary>Returns the filesystem for <paramref name="user"/>, rooted at the user's home directory.</summary>
-    /// <param name="user">The logged-in user.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken);
 }

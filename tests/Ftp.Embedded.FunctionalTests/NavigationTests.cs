@@ -149,6 +149,18 @@ public sealed class NavigationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MFMT_reply_names_the_path_as_the_client_gave_it()
+    {
+        await _server.FileSystem.CreateDirectoryAsync("/home/alice/sub", default);
+        await _server.WriteFileAsync("/home/alice/sub/t.txt", "t"u8.ToArray());
+        await using var client = await _server.LoginAsync();
+        (await client.ExpectAsync("MFMT 20200102030405 /sub/t.txt", 213)).Text.Should().Be("Modify=20200102030405; /sub/t.txt");
+        await client.ExpectAsync("CWD /sub", 250);
+        (await client.ExpectAsync("MFMT 20210102030405 ../sub/./t.txt", 213)).Text.Should().Be("Modify=20210102030405; ../sub/./t.txt");
+        (await client.ExpectAsync("MDTM /sub/t.txt", 213)).Text.Should().Be("20210102030405");
+    }
+
+    [Fact]
     public async Task Anonymous_users_cannot_change_anything()
     {
         await _server.WriteFileAsync("/pub/readme.txt", "hello"u8.ToArray());

@@ -12,12 +12,16 @@ public static class FtpServerBuilderExtensions
     /// <summary>Serves files from a host directory; each user is jailed to its home directory below <paramref name="rootPath"/>.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="rootPath">The host directory that is the provider's <c>/</c>.</param>
+    /// <param name="createHomeDirectories">
+    /// Whether a user's missing home directory is created at login (the default), or the login refused with 530.
+    /// </param>
     /// <returns>The builder.</returns>
-    public static IFtpServerBuilder UsePhysicalFileSystem(this IFtpServerBuilder builder, string rootPath)
+    public static IFtpServerBuilder UsePhysicalFileSystem(this IFtpServerBuilder builder, string rootPath, bool createHomeDirectories = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(rootPath);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(new PhysicalFileSystemProvider(rootPath)));
+        var provider = new PhysicalFileSystemProvider(rootPath) { CreateHomeDirectories = createHomeDirectories };
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(provider));
         return builder;
     }
 

@@ -7,7 +7,7 @@ namespace Ftp.Embedded;
 /// 64 KiB chunks; a reader sees the file as it was when it was opened, a writer's content becomes visible when it is
 /// flushed or disposed.
 /// </summary>
-public sealed class InMemoryFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem
+public sealed partial class InMemoryFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAtomicUploadFileSystem
 {
     private readonly InMemoryStore _store;
     private readonly string _root;
@@ -314,6 +314,9 @@ public sealed class InMemoryFileSystemProvider : IFtpFileSystemProvider
 
     /// <summary>The tree served.</summary>
     public InMemoryFileSystem FileSystem { get; }
+
+    /// <inheritdoc/>
+    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads;
 
     /// <inheritdoc/>
     public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)

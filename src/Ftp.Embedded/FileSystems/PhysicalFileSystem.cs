@@ -7,7 +7,7 @@ namespace Ftp.Embedded;
 /// A filesystem over a host directory, jailed to it: every virtual path maps below the root, and a symbolic link whose
 /// target lies outside the root is treated as missing.
 /// </summary>
-public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAvailableSpaceFileSystem
+public sealed partial class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAvailableSpaceFileSystem, IFtpAtomicUploadFileSystem
 {
     private static readonly EnumerationOptions ListOptions = new()
     {
@@ -175,7 +175,7 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
     /// <see cref="FileMode.Create"/> file after opening it, and on ext4 a truncation to zero makes the file's close
     /// write all its pages back at once (auto_da_alloc), on the session's thread (a third of an upload's CPU).
     /// </summary>
-    private static FileStream CreateFile(string host)
+    internal static FileStream CreateFile(string host)
     {
         try
         {
@@ -339,7 +339,7 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
     }
 
     /// <summary>Maps an entry that may not exist yet: its parent must exist inside the root.</summary>
-    private string MapForCreate(string path)
+    internal string MapForCreate(string path)
     {
         var host = Map(path);
         var parent = Path.GetDirectoryName(host);
@@ -458,35 +458,5 @@ public sealed class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFil
         var length = !isDirectory && info is FileInfo file ? file.Length : isDirectory ? 0 : new FileInfo(info.FullName).Length;
         int? mode = OperatingSystem.IsWindows() ? null : (int)info.UnixFileMode;
         return new FtpFileInfo(name, isDirectory, length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)) { UnixMode = mode, IsSymbolicLink = isLink == true };
-    }
-}
-
-/// <summary>Gives each user a <see cref="PhysicalFileSystem"/> rooted at its home directory below one host directory.</summary>
-public sealed class PhysicalFileSystemProvider : IFtpFileSystemProvider
-{
-    private readonly PhysicalFileSystem _root;
-
-    /// <summary>Creates the provider.</summary>
-    /// <param name="rootPath">The host directory that is the provider's <c>/</c>.</param>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    public PhysicalFileSystemProvider(string rootPath) => _root = new PhysicalFileSystem(rootPath);
-
-    /// <inheritdoc/>
-    public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        if (user.HomeDirectory == "/")
-        {
-            return _root;
-        }
-
-        // The home is a virtual path of the root filesystem: mapped, link-checked and jailed like any client path.
-        var home = await _root.GetInfoAsync(user.HomeDirectory, cancellationToken);
-        if (home is not { IsDirectory: true })
-        {
-            throw new DirectoryNotFoundException($"The home directory '{user.HomeDirectory}' of '{user.Name}' does not exist.");
-        }
-
-        return new PhysicalFileSystem(Path.Join(_root.RootPath, user.HomeDirectory.TrimStart('/')));
     }
 }

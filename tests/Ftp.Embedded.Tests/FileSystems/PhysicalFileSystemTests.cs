@@ -133,12 +133,37 @@ public sealed class PhysicalFileSystemJailTests : IDisposable
         (await alice.GetInfoAsync("/a.txt", default)).Should().NotBeNull();
         (await alice.GetInfoAsync("/inside.txt", default)).Should().BeNull();
 
-        var missing = async () => await provider.GetFileSystemAsync(new FtpUser("bob", "/home/bob", FtpPermissions.All), default);
+        var strict = new PhysicalFileSystemProvider(_root) { CreateHomeDirectories = false };
+        var missing = async () => await strict.GetFileSystemAsync(new FtpUser("bob", "/home/bob", FtpPermissions.All), default);
         await missing.Should().ThrowAsync<DirectoryNotFoundException>();
+        Directory.Exists(Path.Combine(_root, "home", "bob")).Should().BeFalse();
         var climbing = async () => await provider.GetFileSystemAsync(new FtpUser("eve", "/home/../../outside", FtpPermissions.All), default);
         await climbing.Should().ThrowAsync<ArgumentException>();
         var viaLink = async () => await provider.GetFileSystemAsync(new FtpUser("eve", "/escape-dir", FtpPermissions.All), default);
-        await viaLink.Should().ThrowAsync<DirectoryNotFoundException>();
+        await viaLink.Should().ThrowAsync<UnauthorizedAccessException>("a link leading outside is never a home, nor created through");
+        var viaLinkStrict = async () => await strict.GetFileSystemAsync(new FtpUser("eve", "/escape-dir", FtpPermissions.All), default);
+        await viaLinkStrict.Should().ThrowAsync<DirectoryNotFoundException>();
+    }
+
+    [Fact]
+    public async Task The_provider_creates_a_missing_home_with_its_parents_inside_the_root()
+    {
+        var provider = new PhysicalFileSystemProvider(_root);
+        var bob = await provider.GetFileSystemAsync(new FtpUser("bob", "/home/bob/ftp", FtpPermissions.All), default);
+        Directory.Exists(Path.Combine(_root, "home", "bob", "ftp")).Should().BeTrue();
+        await using (var stream = await bob.OpenWriteAsync("/x.txt", FtpWriteMode.Create, 0, default))
+        {
+            await stream.WriteAsync("x"u8.ToArray());
+        }
+
+        File.ReadAllText(Path.Combine(_root, "home", "bob", "ftp", "x.txt")).Should().Be("x");
+        // A second login finds it and creates nothing more.
+        var again = await provider.GetFileSystemAsync(new FtpUser("bob", "/home/bob/ftp", FtpPermissions.All), default);
+        (await again.GetInfoAsync("/x.txt", default)).Should().NotBeNull();
+
+        File.WriteAllText(Path.Combine(_root, "afile"), "");
+        var blocked = async () => await provider.GetFileSystemAsync(new FtpUser("carol", "/afile/home", FtpPermissions.All), default);
+        await blocked.Should().ThrowAsync<DirectoryNotFoundException>();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -12,6 +13,10 @@ internal static class Access
         var error = VirtualPath.TryResolve(session.CurrentDirectory, argument, session.Context.Options.Limits.MaxPathLength, out var path);
         switch (error)
         {
+            case PathError.None when UploadTemporaryName.IsTemporaryPath(path):
+                // An upload in progress: invisible to clients, and its name cannot be taken.
+                await session.ReplyAsync(553, "File name not allowed: reserved for uploads in progress.");
+                return null;
             case PathError.None:
                 return path;
             case PathError.TooLong:

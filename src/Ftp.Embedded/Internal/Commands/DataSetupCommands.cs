@@ -216,10 +216,11 @@ internal static class DataSetupCommands
             target = new IPEndPoint(target.Address.MapToIPv4(), target.Port);
         }
 
-        if (!session.Context.DataChannelPolicy.AllowActive(session.Info, target))
+        var decision = session.Context.DataChannelPolicy.AllowActive(session.Info, target);
+        if (!decision.IsAllowed)
         {
-            // RFC 2577: never connect to a third party or a privileged port on a client's behalf.
-            await session.ReplyAsync(504, $"{verb} refused: data connections go only to your own address and ports 1024 and above.");
+            // RFC 2577: the default policy never connects to a third party or a privileged port on a client's behalf.
+            await session.ReplyAsync(504, $"{verb} refused: {decision.Reason ?? "the server's data-channel policy does not allow that target."}");
             return;
         }
 

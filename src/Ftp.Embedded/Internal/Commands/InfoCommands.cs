@@ -24,13 +24,13 @@ internal static class InfoCommands
             features.AddRange(["AUTH TLS", "AUTH SSL", "PBSZ", "PROT"]);
         }
 
-        if (NavigationCommands.SupportsAvailableSpace(session))
+        if (session.Context.Quota is not null || Declares(session, FtpFileSystemCapabilities.AvailableSpace))
         {
             features.Add("AVBL");
         }
 
         features.AddRange(["EPRT", "EPSV", "HOST", "MDTM"]);
-        if (SupportsModificationTime(session))
+        if (Declares(session, FtpFileSystemCapabilities.ModificationTime))
         {
             features.Add("MFMT");
         }
@@ -163,9 +163,9 @@ internal static class InfoCommands
     public static ValueTask Stru(FtpSession session, FtpRequest request, Pending pending)
         => SingleLetter(session, request, "F", "Structure set to F.", "Only file structure (F) is supported.", "STRU");
 
-    internal static bool SupportsModificationTime(FtpSession session)
-        => session.FileSystem is IFtpModificationTimeFileSystem
-           || (session.FileSystem is null && session.Context.FileSystemProvider is PhysicalFileSystemProvider or InMemoryFileSystemProvider or IFtpModificationTimeFileSystem);
+    /// <summary>What the provider declares, so FEAT says the same before and after login (lftp reads it before only).</summary>
+    internal static bool Declares(FtpSession session, FtpFileSystemCapabilities capability)
+        => (session.Context.FileSystemProvider.Capabilities & capability) == capability;
 
     private static ValueTask SingleLetter(FtpSession session, FtpRequest request, string supported, string ok, string unsupported, string verb)
     {

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -60,6 +61,11 @@ internal static class ListingCommands
 
             await foreach (var entry in fileSystem.ListAsync(path, ct))
             {
+                if (UploadTemporaryName.Matches(entry.Name))
+                {
+                    continue;
+                }
+
                 WriteSpace(writer);
                 ListingFormatter.WriteListLine(writer, entry, now);
                 if (writer.UnflushedBytes > FlushThreshold)
@@ -106,6 +112,12 @@ internal static class ListingCommands
                 {
                     await foreach (var entry in fileSystem.ListAsync(path, ct))
                     {
+                        if (UploadTemporaryName.Matches(entry.Name))
+                        {
+                            // An upload in progress, not a file yet.
+                            continue;
+                        }
+
                         Write(writer, format, entry, path, facts, user, now);
                         if (writer.UnflushedBytes > FlushThreshold)
                         {

@@ -58,12 +58,19 @@ internal static class LoginCommands
             user = await AuthenticateAsync(context.Authenticators, login, session.Aborted);
             if (user is not null)
             {
-                fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, session.Aborted);
-                if (fileSystem is null)
-                {
-                    throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
-                }
+                fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, session.Aborted)
+                             ?? throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
             }
+        }
+        catch (Exception ex) when (!session.Aborted.IsCancellationRequested && RefusalOf(ex) is { } refusal)
+        {
+            // The provider refused this user (a missing home directory, its own FtpException): a 530 that says why,
+            // not an outage. The password was right, so it is not a failed login either.
+            FtpLog.LoginRefusedByFileSystem(context.Logger, session.Info.Id, userName, ex.Message);
+            session.PendingUserName = null;
+            session.Phase = SessionPhase.AwaitingUser;
+            await session.ReplyAsync(refusal.Code, refusal.Text);
+            return;
         }
         catch (Exception ex) when (!session.Aborted.IsCancellationRequested)
         {
@@ -187,6 +194,15 @@ internal static class LoginCommands
 
         return null;
     }
+
+    /// <summary>How a provider's refusal of a user is answered: its <see cref="FtpException"/>, or 530 for a missing home.</summary>
+    private static (int Code, string Text)? RefusalOf(Exception exception) => exception switch
+    {
+        FtpException { ReplyCode: >= FtpReplyCode.ServiceNotAvailable and not FtpReplyCode.ServiceNotAvailable } ftp => ((int)ftp.ReplyCode, ftp.Message),
+        DirectoryNotFoundException => (530, "Login refused: your home directory does not exist on this server."),
+        UnauthorizedAccessException => (530, "Login refused: your home directory cannot be used."),
+        _ => null,
+    };
 
     /// <summary>The delay before the 530 of the <paramref name="failures"/>-th failed login: doubling, at most 16 times the first.</summary>
     internal static TimeSpan FailedLoginDelay(TimeSpan first, int failures)

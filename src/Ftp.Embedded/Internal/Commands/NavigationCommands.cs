@@ -223,7 +223,8 @@ internal static class NavigationCommands
             return;
         }
 
-        var path = await Access.ResolveAsync(session, request.Argument[(space + 1)..]);
+        var given = request.Argument[(space + 1)..];
+        var path = await Access.ResolveAsync(session, given);
         if (path is null || !await Access.DemandAsync(session, FtpPermissions.Write, path))
         {
             return;
@@ -237,7 +238,8 @@ internal static class NavigationCommands
         }
 
         await setter.SetLastWriteTimeAsync(path, time, session.Aborted);
-        await session.ReplyAsync(213, $"Modify={ListingFormatter.FormatTime(time)}; {VirtualPath.GetName(path)}");
+        // The path as given, as the MFMT draft's example and other servers (proftpd) reply.
+        await session.ReplyAsync(213, $"Modify={ListingFormatter.FormatTime(time)}; {given}");
     }
 
     private static async ValueTask<FtpFileInfo?> GetFileAsync(FtpSession session, FtpRequest request)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -165,17 +166,22 @@ internal static class TransferCommands
             limit = available;
         }
 
-        // Atomic STOR: write beside the target and rename over it only after a clean end, so a failed upload keeps the old file.
-        var target = atomic
-            ? VirtualPath.Combine(VirtualPath.GetParent(path), $".{VirtualPath.GetName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.part")
-            : path;
-        if (target.Length > session.Context.Options.Limits.MaxPathLength + 32)
+        // Atomic STOR: the filesystem's own upload, or a hidden temporary file renamed over the target after a clean
+        // end; either way a failed upload keeps the previous file.
+        IFtpUpload? upload = null;
+        Stream file;
+        if (atomic)
         {
-            target = path;
-            atomic = false;
+            upload = fileSystem is IFtpAtomicUploadFileSystem atomicFileSystem
+                ? await atomicFileSystem.BeginUploadAsync(path, session.Aborted)
+                : await TemporaryFileUpload.BeginAsync(fileSystem, path, session.Aborted);
+            file = upload.Stream;
+        }
+        else
+        {
+            file = await fileSystem.OpenWriteAsync(path, mode, offset, session.Aborted);
         }
 
-        var file = await fileSystem.OpenWriteAsync(target, mode, offset, session.Aborted);
         var binary = session.Settings.Type == DataType.Binary;
         await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
         {
@@ -195,24 +201,17 @@ internal static class TransferCommands
             await file.FlushAsync(ct);
         }, new TransferAudit(FtpTransferDirection.Upload, path), async completed =>
         {
-            await file.DisposeAsync();
-            if (!atomic)
+            if (upload is null)
             {
+                await file.DisposeAsync();
                 return;
             }
 
-            if (completed)
+            await using (upload)
             {
-                await fileSystem.RenameAsync(target, path, CancellationToken.None);
-            }
-            else
-            {
-                try
+                if (completed)
                 {
-                    await fileSystem.DeleteFileAsync(target, CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
+                    await upload.CommitAsync(CancellationToken.None);
                 }
             }
         }, limit);

@@ -82,10 +82,13 @@ internal sealed class PassiveDataChannel : DataChannel
             }
 
             var peer = (IPEndPoint)socket.RemoteEndPoint!;
-            if (session.Context.DataChannelPolicy.AllowPassivePeer(session.Info, Normalize(peer)))
+            var decision = session.Context.DataChannelPolicy.AllowPassivePeer(session.Info, Normalize(peer));
+            if (decision.IsAllowed)
             {
                 return socket;
             }
+
+            FtpLog.PassivePeerRefused(session.Context.Logger, session.Info.Id, peer, decision.Reason ?? "refused by the data-channel policy");
 
             // Someone else tried to take the data connection (RFC 2577, connection stealing): close it, keep waiting.
             socket.Dispose();

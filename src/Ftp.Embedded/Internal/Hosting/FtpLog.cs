@@ -69,6 +69,18 @@ internal static partial class FtpLog
     [LoggerMessage(17, LogLevel.Warning, "Writing the transfer log {Path} failed")]
     public static partial void TransferLogFailed(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(50, LogLevel.Warning, "Session {SessionId}: passive data connection from {Peer} refused: {Reason}")]
+    public static partial void PassivePeerRefused(ILogger logger, long sessionId, IPEndPoint peer, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "Removed {Count} unfinished uploads left by an earlier process")]
+    public static partial void StaleUploadsRemoved(ILogger logger, int count);
+
+    [LoggerMessage(52, LogLevel.Warning, "Removing unfinished uploads left by an earlier process failed")]
+    public static partial void StaleUploadCleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(53, LogLevel.Warning, "Session {SessionId}: login of {UserName} refused: {Reason}")]
+    public static partial void LoginRefusedByFileSystem(ILogger logger, long sessionId, string userName, string reason);
+
     [LoggerMessage(60, LogLevel.Warning, "Session {SessionId}: the filesystem did not return from the {Operation} within {Grace} after the transfer was cut; the transfer ends without waiting for it")]
     public static partial void ProviderAbandoned(ILogger logger, long sessionId, string operation, TimeSpan grace);
 

@@ -1,0 +1,24 @@
+namespace Ftp.Embedded;
+
+/// <summary>
+/// The optional capabilities a filesystem provider declares in <see cref="IFtpFileSystemProvider.Capabilities"/>. Each
+/// flag promises that every filesystem the provider returns implements the matching interface.
+/// </summary>
+[Flags]
+public enum FtpFileSystemCapabilities
+{
+    /// <summary>Only <see cref="IFtpFileSystem"/>.</summary>
+    None = 0,
+
+    /// <summary>The filesystems implement <see cref="IFtpModificationTimeFileSystem"/>: FEAT lists MFMT.</summary>
+    ModificationTime = 1,
+
+    /// <summary>The filesystems implement <see cref="IFtpAvailableSpaceFileSystem"/>: FEAT lists AVBL.</summary>
+    AvailableSpace = 2,
+
+    /// <summary>
+    /// The filesystems implement <see cref="IFtpAtomicUploadFileSystem"/>: STOR hands them the real name and they make the
+    /// file visible only when the upload is committed, so the engine writes no temporary file and renames nothing.
+    /// </summary>
+    AtomicUploads = 4,
+}
