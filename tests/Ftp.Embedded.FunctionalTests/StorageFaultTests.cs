@@ -65,11 +65,13 @@ public sealed class StorageFaultTests
     }
 
     [Theory]
-    [InlineData(FaultKind.IOException)]
-    [InlineData(FaultKind.Unexpected)]
-    public async Task A_write_stream_that_throws_mid_STOR_gets_451_and_changes_nothing(FaultKind kind)
+    [InlineData(FaultKind.IOException, false)]
+    [InlineData(FaultKind.Unexpected, false)]
+    [InlineData(FaultKind.IOException, true)]
+    [InlineData(FaultKind.Unexpected, true)]
+    public async Task A_write_stream_that_throws_mid_STOR_gets_451_and_changes_nothing(FaultKind kind, bool nativeAtomic)
     {
-        await using var server = await StartFaultyAsync(out var faults);
+        await using var server = await StartFaultyAsync(out var faults, nativeAtomic: nativeAtomic);
         var previous = RandomBytes(100_000, seed: 1);
         await server.WriteFileAsync("/home/alice/doc.bin", previous);
         await using var client = await server.LoginAsync();
@@ -135,14 +137,16 @@ public sealed class StorageFaultTests
     }
 
     [Theory]
-    [InlineData(FaultKind.HangIgnoringCancellation)]
-    [InlineData(FaultKind.HangHonouringCancellation)]
-    public async Task ABOR_ends_an_upload_stuck_in_the_filesystem_and_the_previous_file_stays(FaultKind kind)
+    [InlineData(FaultKind.HangIgnoringCancellation, false)]
+    [InlineData(FaultKind.HangHonouringCancellation, false)]
+    [InlineData(FaultKind.HangIgnoringCancellation, true)]
+    [InlineData(FaultKind.HangHonouringCancellation, true)]
+    public async Task ABOR_ends_an_upload_stuck_in_the_filesystem_and_the_previous_file_stays(FaultKind kind, bool nativeAtomic)
     {
         var time = new FakeTimeProvider();
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = logs.CreateFactory();
-        await using var server = await StartFaultyAsync(out var faults, time, loggerFactory: loggerFactory);
+        await using var server = await StartFaultyAsync(out var faults, time, loggerFactory: loggerFactory, nativeAtomic: nativeAtomic);
         var previous = RandomBytes(100_000, seed: 1);
         await server.WriteFileAsync("/home/alice/doc.bin", previous);
         await using var client = await server.LoginAsync();
@@ -297,9 +301,10 @@ public sealed class StorageFaultTests
     }
 
     private static Task<TestServer> StartFaultyAsync(out FaultyFileSystemProvider faults, TimeProvider? time = null,
-        TimeSpan? stallTimeout = null, TimeSpan? shutdownTimeout = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        TimeSpan? stallTimeout = null, TimeSpan? shutdownTimeout = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        bool nativeAtomic = false)
     {
-        var provider = faults = new FaultyFileSystemProvider();
+        var provider = faults = new FaultyFileSystemProvider { NativeAtomicUploads = nativeAtomic };
         return StartAsync();
 
         async Task<TestServer> StartAsync()

@@ -92,11 +92,50 @@ public sealed class FaultyFileSystemProvider : IFtpFileSystemProvider
 
     public Fault? ReadFault { get; set; }
 
-    public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
-        => new FaultyFileSystem(await Inner!.GetFileSystemAsync(user, cancellationToken), this);
+    /// <summary>
+    /// Whether the filesystems offer the wrapped one's own atomic uploads (<see cref="IFtpAtomicUploadFileSystem"/>);
+    /// otherwise the engine uploads to a temporary file and renames it.
+    /// </summary>
+    public bool NativeAtomicUploads { get; init; }
 
-    private sealed class FaultyFileSystem(IFtpFileSystem inner, FaultyFileSystemProvider faults) : IFtpFileSystem
+    public FtpFileSystemCapabilities Capabilities => NativeAtomicUploads ? FtpFileSystemCapabilities.AtomicUploads : FtpFileSystemCapabilities.None;
+
+    public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
     {
+        var inner = await Inner!.GetFileSystemAsync(user, cancellationToken);
+        return NativeAtomicUploads ? new FaultyAtomicFileSystem(inner, this) : new FaultyFileSystem(inner, this);
+    }
+
+    private static Stream Wrap(Stream stream, Fault? fault) => fault is null ? stream : new FaultyStream(stream, fault);
+
+    private sealed class FaultyAtomicFileSystem(IFtpFileSystem inner, FaultyFileSystemProvider faults) : FaultyFileSystem(inner, faults), IFtpAtomicUploadFileSystem
+    {
+        public async ValueTask<IFtpUpload> BeginUploadAsync(string path, CancellationToken cancellationToken)
+        {
+            var upload = await ((IFtpAtomicUploadFileSystem)Inner).BeginUploadAsync(path, cancellationToken);
+            return new FaultyUpload(upload, Wrap(upload.Stream, Faults.WriteFault));
+        }
+    }
+
+    private sealed class FaultyUpload(IFtpUpload inner, Stream stream) : IFtpUpload
+    {
+        public Stream Stream => stream;
+
+        public ValueTask CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            await inner.DisposeAsync();
+        }
+    }
+
+    private class FaultyFileSystem(IFtpFileSystem inner, FaultyFileSystemProvider faults) : IFtpFileSystem
+    {
+        protected IFtpFileSystem Inner => inner;
+
+        protected FaultyFileSystemProvider Faults => faults;
+
         public ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken) => inner.GetInfoAsync(path, cancellationToken);
 
         public async IAsyncEnumerable<FtpFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -109,14 +148,12 @@ public sealed class FaultyFileSystemProvider : IFtpFileSystemProvider
 
         public async ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken)
         {
-            var stream = await inner.OpenReadAsync(path, offset, cancellationToken);
-            return faults.ReadFault is { } fault ? new FaultyStream(stream, fault) : stream;
+            return Wrap(await inner.OpenReadAsync(path, offset, cancellationToken), faults.ReadFault);
         }
 
         public async ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
         {
-            var stream = await inner.OpenWriteAsync(path, mode, offset, cancellationToken);
-            return faults.WriteFault is { } fault ? new FaultyStream(stream, fault) : stream;
+            return Wrap(await inner.OpenWriteAsync(path, mode, offset, cancellationToken), faults.WriteFault);
         }
 
         public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
