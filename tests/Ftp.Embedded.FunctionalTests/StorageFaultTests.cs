@@ -12,8 +12,8 @@ public sealed class StorageFaultTests
 {
     private const int MiB = 1024 * 1024;
     private const int FaultAfter = 64 * 1024;
-    private const int AbandonedEventId = 60;
-    private const int AbandonedReturnedEventId = 61;
+    private const int AbandonedEventId = 62;
+    private const int AbandonedReturnedEventId = 63;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     [TmpfsFact]
