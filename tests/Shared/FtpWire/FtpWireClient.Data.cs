@@ -112,25 +112,17 @@ public sealed partial class FtpWireClient
         return memory.ToArray();
     }
 
-    /// <summary>Reads and discards until the end of the data connection; returns the byte count. The caller bounds it.</summary>
-    public static async Task<long> DrainAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Reads into <paramref name="buffer"/> and discards until the end of the data connection; returns the byte count. The caller bounds it.</summary>
+    public static async Task<long> DrainAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        long total = 0;
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
         {
-            long total = 0;
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
-            {
-                total += read;
-            }
+            total += read;
+        }
 
-            return total;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return total;
     }
 
     /// <summary>Reads and discards until the end of <paramref name="stream"/> (a data connection, perhaps under TLS). The caller bounds it.</summary>
