@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ftp.Embedded.Samples.AspNetCore;
@@ -7,13 +8,37 @@ namespace Ftp.Embedded.Samples.AspNetCore;
 /// <summary>The FTP server inside an ASP.NET Core app: one DI container, one process, a status endpoint beside it.</summary>
 public static class AspNetCoreSample
 {
-    public static WebApplication Build(string[] args, int ftpPort, string httpUrl)
+    /// <summary>Where FTP listens when <c>Ftp:Endpoints</c> is not configured.</summary>
+    public static readonly IPEndPoint DefaultFtpEndPoint = new(IPAddress.Loopback, 2121);
+
+    /// <summary>Where HTTP listens when ASP.NET Core's <c>urls</c> (or <c>http_ports</c>, <c>Kestrel:Endpoints</c>) is not configured.</summary>
+    public const string DefaultHttpUrl = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Builds the app. Both ports come from configuration, so appsettings.json, environment variables
+    /// (<c>Ftp__Endpoints__0=0.0.0.0:21</c>, <c>ASPNETCORE_URLS</c>) and the command line
+    /// (<c>--Ftp:Endpoints:0 127.0.0.1:2122 --urls http://127.0.0.1:8080</c>) all set them.
+    /// </summary>
+    public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.WebHost.UseUrls(httpUrl);
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]) && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+            && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey]) && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultHttpUrl);
+        }
+
         var uploads = new UploadLog();
         builder.Services.AddSingleton(uploads);
-        builder.Services.AddFtpServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, ftpPort)))
+        // Configuration (Ftp:Endpoints) is applied before this code, which only fills in the default.
+        builder.Services.AddFtpServer(o =>
+            {
+                if (o.Endpoints.Count == 0)
+                {
+                    o.Endpoints.Add(DefaultFtpEndPoint);
+                }
+            })
             .UseInMemoryFileSystem()
             .AddLocalUsers(u => u.Add("alice", FtpPasswordHasher.Hash("alice-pw"), home: "/home/alice"));
 

@@ -4,8 +4,9 @@ using Ftp.Embedded.Samples.CustomFileSystem;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var database = args.Length > 0 ? args[0] : "ftp-files.db";
+var database = CustomFileSystemSample.DatabasePath(args);
 var port = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2121;
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(database))!);
 using var host = CustomFileSystemSample.Build($"Data Source={database}", port);
 await host.StartAsync();
 Console.WriteLine($"FTP on {host.Services.GetRequiredService<FtpServer>().EndPoints[0]} storing files in {Path.GetFullPath(database)}; log in as alice/alice-pw. Ctrl+C stops.");
@@ -15,6 +16,12 @@ namespace Ftp.Embedded.Samples.CustomFileSystem
 {
     public static class CustomFileSystemSample
     {
+        /// <summary>The sample's data folder, relative to the working directory; .gitignore lists it.</summary>
+        public const string DataFolder = "ftp-data";
+
+        /// <summary>The database file: the first argument, or files.db in <see cref="DataFolder"/>.</summary>
+        public static string DatabasePath(string[] args) => args.Length > 0 ? args[0] : Path.Combine(DataFolder, "files.db");
+
         public static IHost Build(string connectionString, int port)
         {
             var builder = Host.CreateApplicationBuilder();

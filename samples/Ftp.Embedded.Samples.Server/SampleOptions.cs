@@ -49,6 +49,9 @@ public sealed class SampleOptions
 
     public bool Help { get; set; }
 
+    /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
+    private static readonly IList<string> AnonymousNames = new FtpAnonymousOptions().UserNames;
+
     public static readonly string Usage = """
         Ftp.Embedded sample server: serves a directory over FTP until Ctrl+C.
 
@@ -200,6 +203,12 @@ public sealed class SampleOptions
             }
         }
 
+        if (options.Anonymous && options.Users.FirstOrDefault(u => AnonymousNames.Contains(u.Name, StringComparer.OrdinalIgnoreCase)) is { } shadowed)
+        {
+            error.WriteLine($"--user: '{shadowed.Name}' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.");
+            return null;
+        }
+
         if ((options.ImplicitTlsPort is not null || options.RequireTls) && options.TlsCertificate is null && !options.TlsSelfSigned)
         {
             error.WriteLine("--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).");
@@ -233,13 +242,7 @@ public sealed class SampleOptions
     }
 
     private static (int, int) ParseRange(string text)
-    {
-        var parts = text.Split('-');
-        return parts.Length == 2
-               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
-               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
-               && from >= 1 && to <= 65535 && from <= to
-            ? (from, to)
+        => FtpPortRange.TryParse(text, out var range)
+            ? (range.From, range.To)
             : throw new FormatException($"--passive-ports: '{text}' is not a range FROM-TO with 1 <= FROM <= TO <= 65535.");
-    }
 }

@@ -20,23 +20,32 @@ public static class SampleServer
 
         if (options.Help)
         {
-            output.Write(SampleOptions.Usage);
+            output.WriteLine(SampleOptions.Usage);
             return 0;
         }
 
+        IHost? host = null;
         try
         {
-            using var host = Build(options);
+            host = Build(options);
             await host.StartAsync(cancellationToken);
-            PrintBanner(host, options, output);
-            await host.WaitForShutdownAsync(cancellationToken);
-            return 0;
         }
-        catch (Exception ex) when (ex is OptionsValidationException or System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            error.WriteLine($"Cannot start the FTP server: {ex.Message}");
+            host?.Dispose();
+            // Whatever stops the start (a setting, a certificate, a port in use, the root) is one line that says what to
+            // fix; the messages of Ftp.Embedded's start-up checks are written for that.
+            error.WriteLine($"Cannot start the FTP server: {ex.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
+
+        using (host)
+        {
+            PrintBanner(host, options, output);
+            await host.WaitForShutdownAsync(cancellationToken);
+        }
+
+        return 0;
     }
 
     /// <summary>Builds the host: prepares the root, then registers the server from configuration and the command line.</summary>
@@ -53,6 +62,8 @@ public static class SampleServer
             builder.Logging.AddFilter("Ftp.Embedded", level);
         }
 
+        // A failed start is reported by RunAsync as one line; the host would also log it as an error with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
         PrepareRoot(root, options, builder.Configuration);
@@ -109,6 +120,11 @@ public static class SampleServer
     /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
     public static void PrepareRoot(string root, SampleOptions options, IConfiguration configuration)
     {
+        if (File.Exists(root))
+        {
+            throw new IOException($"--root '{root}' is a file: give a directory to serve (a missing one is created).");
+        }
+
         if (!Directory.Exists(root))
         {
             Directory.CreateDirectory(Path.Combine(root, "pub"));
@@ -130,10 +146,14 @@ public static class SampleServer
 
     private static void PrintBanner(IHost host, SampleOptions options, TextWriter output)
     {
-        var server = host.Services.GetRequiredService<FtpServer>();
-        foreach (var endPoint in server.EndPoints)
+        // FtpServer.EndPoints lists the control endpoints first, then the implicit-TLS ones.
+        var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
+        var control = host.Services.GetRequiredService<IOptions<FtpServerOptions>>().Value.Endpoints.Count;
+        for (var i = 0; i < endPoints.Count; i++)
         {
-            output.WriteLine($"FTP server listening on {endPoint} serving {Path.GetFullPath(options.Root)}");
+            output.WriteLine(i < control
+                ? $"FTP server listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}"
+                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}");
         }
 
         if (options.Anonymous)

@@ -91,7 +91,15 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
 
     /// <summary>Binds the endpoints and starts accepting connections.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid (the same endpoint listed twice among them), a local user has an anonymous name, or the TLS
+    /// certificate cannot be used (wrong password, no private key, expired, not valid yet, not for servers). The message
+    /// names the setting and says what to fix.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// An endpoint cannot be bound, for example <c>Failed to bind to 127.0.0.1:21: address already in use. …</c>: a port
+    /// that another process listens on is never shared.
+    /// </exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -99,23 +107,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             throw new InvalidOperationException("The FTP server was started already; create a new one to start again.");
         }
 
-        var validation = new Internal.Configuration.FtpServerOptionsValidator().Validate(null, _context.Options);
-        if (validation.Failed)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException("Ftp", typeof(FtpServerOptions), validation.Failures);
-        }
-
-        if (_context.Options.Tls.ImplicitEndpoints.Count > 0 && !_context.Tls.IsEnabled)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException("Ftp", typeof(FtpServerOptions),
-                ["Ftp:Tls:ImplicitEndpoints needs a certificate: set Tls.Certificate or Tls.CertificatePath."]);
-        }
-
-        if (_context.Tls.IsEnabled)
-        {
-            _context.Tls.Validate();
-        }
-
+        Internal.Configuration.StartupValidation.Validate(_context);
         _context.OpenTransferLog();
         try
         {
@@ -123,24 +115,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
                          .Concat(_context.Options.Tls.ImplicitEndpoints.Select(e => (e, true))))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
-                    {
-                        listener.DualMode = false;
-                    }
-
-                    listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                    listener.Bind(endPoint);
-                    listener.Listen(512);
-                }
-                catch
-                {
-                    listener.Dispose();
-                    throw;
-                }
-
+                var listener = Listeners.Open(endPoint, implicitTls);
                 _listeners.Add(listener);
                 if (implicitTls)
                 {

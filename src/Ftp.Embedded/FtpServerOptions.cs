@@ -7,7 +7,10 @@ public sealed class FtpServerOptions
 {
     /// <summary>
     /// Where the server listens (IPv4 and IPv6). Port 0 picks a free port; <see cref="FtpServer.EndPoints"/> tells which.
-    /// Configuration form: <c>"Endpoints": [ "0.0.0.0:21", "[::]:21" ]</c>. At least one is required.
+    /// Configuration form: <c>"Endpoints": [ "0.0.0.0:21", "[::]:21" ]</c>. At least one is required. An address and port
+    /// may appear once here and in <see cref="FtpTlsOptions.ImplicitEndpoints"/> together, and a wildcard address
+    /// (0.0.0.0, [::]) takes its port for every address of its family; a port another process listens on fails the
+    /// start (it is never shared).
     /// </summary>
     public IList<IPEndPoint> Endpoints { get; } = new List<IPEndPoint>();
 

@@ -6,12 +6,18 @@ namespace Ftp.Embedded;
 /// <summary>FTPS (RFC 4217) settings: the certificate, implicit-TLS endpoints and what must be encrypted.</summary>
 public sealed class FtpTlsOptions
 {
-    /// <summary>The server certificate, with its private key. Alternatively set <see cref="CertificatePath"/>.</summary>
+    /// <summary>
+    /// The server certificate, with its private key. Alternatively set <see cref="CertificatePath"/>. The start fails when
+    /// it has no private key, is expired or not valid yet, or its Extended Key Usage does not allow server authentication.
+    /// </summary>
     public X509Certificate2? Certificate { get; set; }
 
     /// <summary>
     /// A PFX/PKCS#12 file, or a PEM certificate file (with <see cref="KeyPath"/>, or with the key inside). The file is
     /// checked for changes at most every few seconds, and a new certificate applies to new connections without a restart.
+    /// The start fails, with a message that names the setting to fix, when the file cannot be read, the password does not
+    /// open it, the key is missing or belongs to another certificate, or the certificate would be refused by clients (as
+    /// for <see cref="Certificate"/>).
     /// </summary>
     public string? CertificatePath { get; set; }
 

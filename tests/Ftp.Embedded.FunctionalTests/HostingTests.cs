@@ -2,6 +2,7 @@ using System.Net;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Ftp.Embedded.FunctionalTests;
 
@@ -54,5 +55,31 @@ public sealed class HostingTests
         using var host = builder.Build();
         var start = async () => await host.StartAsync();
         (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).WithMessage("*Endpoints*");
+    }
+
+    [Fact]
+    public async Task A_server_without_an_authenticator_warns_at_start_that_nobody_can_log_in()
+    {
+        var logs = new CapturingLoggerProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddFtpServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0))).UseInMemoryFileSystem();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            logs.Entries.Should().ContainSingle(e => e.EventId.Id == 60).Which.Should().Match<CapturedLog>(e =>
+                e.Level == LogLevel.Warning && e.Message.StartsWith("No authenticator is registered: nobody can log in.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+
+        // With an authenticator there is no such warning.
+        var quiet = new CapturingLoggerProvider();
+        await using var server = await TestServer.StartAsync(loggerFactory: quiet.CreateFactory());
+        quiet.CountOf(60).Should().Be(0);
     }
 }

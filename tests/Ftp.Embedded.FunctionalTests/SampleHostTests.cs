@@ -86,12 +86,20 @@ public sealed class SampleHostTests : IDisposable
     [InlineData("--public-address=::1", "--public-address: '::1' is not an IPv4 address.")]
     [InlineData("--max-sessions=0", "--max-sessions: '0' is not a whole number of 1 or more.")]
     [InlineData("--log-level=loud", "--log-level: 'loud' is not one of Trace, Debug, Information, Warning, Error, Critical, None.")]
+    [InlineData("--user=anonymous:pw", "--user: 'anonymous' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.")]
+    [InlineData("--user=FTP:pw", "--user: 'FTP' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.")]
     [InlineData("--require-tls", "--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).")]
     public async Task Bad_options_are_errors_with_a_clear_message(string argument, string message)
     {
         var error = new StringWriter();
         (await SampleServer.RunAsync([argument], TextWriter.Null, error)).Should().Be(2);
         error.ToString().Trim().Should().Be(message);
+    }
+
+    [Fact]
+    public void Without_anonymous_login_a_user_may_be_called_anonymous()
+    {
+        SampleOptions.Parse(["--user", "anonymous:pw", "--no-anonymous"], TextWriter.Null)!.Users.Should().ContainSingle().Which.Name.Should().Be("anonymous");
     }
 
     [Fact]
@@ -107,6 +115,7 @@ public sealed class SampleHostTests : IDisposable
         }
 
         output.ToString().Should().Contain("default 127.0.0.1").And.Contain("default 2121").And.Contain("default ./ftp-root");
+        output.ToString().Should().EndWith("(Ftp__Limits__IdleTimeout=60)." + Environment.NewLine, "the help ends with a line break");
     }
 
     [Fact]

@@ -152,9 +152,24 @@ public sealed partial class SampleProgramTests
     }
 
     [Fact]
+    public void The_SQLite_sample_keeps_its_database_in_a_data_folder_that_git_ignores()
+    {
+        var path = CustomFileSystemSample.DatabasePath([]);
+        path.Should().Be(Path.Combine("ftp-data", "files.db"));
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "Ftp.Embedded.sln")))
+        {
+            repository = repository.Parent!;
+        }
+
+        File.ReadAllLines(Path.Combine(repository.FullName, ".gitignore")).Should().Contain(CustomFileSystemSample.DataFolder + "/");
+        CustomFileSystemSample.DatabasePath(["mine.db"]).Should().Be("mine.db");
+    }
+
+    [Fact]
     public async Task The_ASP_NET_Core_app_shares_its_container_with_the_FTP_server()
     {
-        await using var app = Ftp.Embedded.Samples.AspNetCore.AspNetCoreSample.Build([], ftpPort: 0, httpUrl: "http://127.0.0.1:0");
+        await using var app = Ftp.Embedded.Samples.AspNetCore.AspNetCoreSample.Build(["--Ftp:Endpoints:0", "127.0.0.1:0", "--urls=http://127.0.0.1:0"]);
         await app.StartAsync();
         try
         {
@@ -173,6 +188,20 @@ public sealed partial class SampleProgramTests
         {
             await app.StopAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_ASP_NET_Core_app_takes_its_ports_from_configuration_with_defaults()
+    {
+        await using (var configured = Ftp.Embedded.Samples.AspNetCore.AspNetCoreSample.Build(["--Ftp:Endpoints:0=127.0.0.1:2122", "--urls", "http://127.0.0.1:8080"]))
+        {
+            configured.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FtpServerOptions>>().Value.Endpoints.Should().Equal(IPEndPoint.Parse("127.0.0.1:2122"));
+            configured.Configuration["urls"].Should().Be("http://127.0.0.1:8080");
+        }
+
+        await using var defaults = Ftp.Embedded.Samples.AspNetCore.AspNetCoreSample.Build([]);
+        defaults.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FtpServerOptions>>().Value.Endpoints.Should().Equal(IPEndPoint.Parse("127.0.0.1:2121"));
+        defaults.Configuration["urls"].Should().Be("http://127.0.0.1:5080");
     }
 
     [GeneratedRegex(@"ftp://[^:]+:(\d+)/")]

@@ -34,6 +34,9 @@ public sealed partial class PackageTests : IDisposable
             var text = await nuspec.ReadToEndAsync();
             text.Should().Contain("<readme>README.md</readme>").And.Contain("<license type=\"expression\">MIT</license>")
                 .And.Contain("<tags>ftp ftps server embedded rfc959</tags>").And.Contain("<repository type=\"git\"");
+
+            using var readme = new StreamReader(package.GetEntry("README.md")!.Open());
+            CheckPackageReadme(await readme.ReadToEndAsync(), repository);
         }
 
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
@@ -177,6 +180,31 @@ public sealed partial class PackageTests : IDisposable
         return Encoding.UTF8.GetString(content.ToArray());
     }
 
+    /// <summary>
+    /// The README nuget.org shows: every link absolute (a relative one is broken there), those into the repository built
+    /// from the repository URL in Directory.Build.props and pointing at files that exist, and nothing for contributors.
+    /// </summary>
+    private static void CheckPackageReadme(string readme, string repository)
+    {
+        var props = File.ReadAllText(Path.Combine(repository, "Directory.Build.props"));
+        var repositoryUrl = RepositoryUrl().Match(props).Groups[1].Value;
+        repositoryUrl.Should().StartWith("https://github.com/");
+        var links = MarkdownLink().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+        links.Should().NotBeEmpty();
+        links.Should().OnlyContain(l => l.StartsWith("https://", StringComparison.Ordinal), "relative links are broken on nuget.org");
+        readme.Should().NotContain("](docs/").And.NotContain("](benchmarks/").And.NotContain("](tests/");
+        var docs = links.Where(l => l.Contains("/docs/", StringComparison.Ordinal)).ToList();
+        docs.Should().NotBeEmpty();
+        foreach (var link in docs)
+        {
+            link.Should().StartWith(repositoryUrl + "/blob/main/docs/");
+            var file = link[(repositoryUrl + "/blob/main/").Length..].Split('#')[0];
+            File.Exists(Path.Combine(repository, file)).Should().BeTrue($"{link} points at {file}, which the repository has");
+        }
+
+        readme.Should().NotContainAny(["contributor", "Contributor", "dotnet test", "## Repository", "PublicAPI", ".ci/run"]);
+    }
+
     private static async Task RunAsync(string program, string[] arguments, string directory)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
@@ -203,6 +231,12 @@ public sealed partial class PackageTests : IDisposable
 
         return directory.FullName;
     }
+
+    [GeneratedRegex(@"<RepositoryUrl>([^<]+)</RepositoryUrl>")]
+    private static partial Regex RepositoryUrl();
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
 
     [GeneratedRegex(@"^port (\d+)$")]
     private static partial Regex Port();

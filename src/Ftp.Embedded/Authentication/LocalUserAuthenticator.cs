@@ -8,6 +8,7 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
     // Checked for unknown names too, so that the time a rejection takes does not tell which accounts exist.
     private static readonly Lazy<string> DummyHash = new(() => FtpPasswordHasher.Hash(Guid.NewGuid().ToString()));
     private readonly Dictionary<string, FtpLocalUser> _users;
+    private readonly string[] _names;
 
     /// <summary>Creates the authenticator.</summary>
     /// <param name="options">The users.</param>
@@ -19,7 +20,12 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
         {
             _users[user.Name] = user;
         }
+
+        _names = options.Value.Users.Select(u => u.Name).ToArray();
     }
+
+    /// <summary>The configured names in their configuration order (index N is <c>Ftp:Users:N</c>), for start-up checks.</summary>
+    internal IReadOnlyList<string> UserNames => _names;
 
     /// <inheritdoc/>
     public async ValueTask<FtpUser?> AuthenticateAsync(FtpLoginContext login, CancellationToken cancellationToken)

@@ -72,7 +72,7 @@ public class ConfigurationBindingTests
         options.Security.Ban.Window.Should().Be(TimeSpan.FromMinutes(5));
         options.Security.Ban.Duration.Should().Be(TimeSpan.FromHours(1));
         options.Security.Ban.MaxTrackedAddresses.Should().Be(500);
-        options.Passive.PortRange.Should().Be((50000, 50100));
+        options.Passive.PortRange.Should().Be(new FtpPortRange(50000, 50100));
         options.Passive.PublicAddress.Should().Be(IPAddress.Parse("203.0.113.7"));
         options.Active.Enabled.Should().BeFalse();
         options.Active.AllowThirdPartyTargets.Should().BeTrue();

@@ -59,7 +59,9 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Int(ban, "MaxTrackedAddresses", v => options.Security.Ban.MaxTrackedAddresses = v);
 
         var passive = ftp.GetSection("Passive");
-        String(passive, "PortRange", v => options.Passive.PortRange = ParsePortRange(v) ?? throw Invalid(passive.GetSection("PortRange").Path, v, "FROM-TO, such as \"50000-50100\""));
+        String(passive, "PortRange", v => options.Passive.PortRange = FtpPortRange.TryParse(v, out var range)
+            ? range
+            : throw Invalid(passive.GetSection("PortRange").Path, v, "FROM-TO, such as \"50000-50100\""));
         String(passive, "PublicAddress", v => options.Passive.PublicAddress = IPAddress.TryParse(v, out var address)
             ? address
             : throw Invalid(passive.GetSection("PublicAddress").Path, v, "an IP address such as \"203.0.113.7\""));
@@ -127,17 +129,6 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
             String(entry, "Permissions", v => user.Permissions = ParsePermissions(entry.GetSection("Permissions").Path, v));
             options.Users.Add(user);
         }
-    }
-
-    internal static (int From, int To)? ParsePortRange(string text)
-    {
-        var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        return parts.Length == 2
-               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var from)
-               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var to)
-               && from is >= 1 and <= 65535 && to >= from && to <= 65535
-            ? (from, to)
-            : null;
     }
 
     internal static TimeSpan? ParseDuration(string text)
@@ -217,6 +208,8 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
         {
             failures.Add("Ftp:Endpoints is empty: add at least one endpoint, for example options.Endpoints.Add(new IPEndPoint(IPAddress.Any, 21)) or \"Ftp\": { \"Endpoints\": [ \"0.0.0.0:21\" ] }.");
         }
+
+        failures.AddRange(EndpointConflicts.Find(options));
 
         if (options.Passive.PortRange is { } range && (range.From < 1 || range.To > 65535 || range.From > range.To))
         {

@@ -42,6 +42,8 @@ internal sealed class PassiveDataChannel : DataChannel
                 return null;
             }
 
+            // No ReuseAddress option (SO_REUSEPORT on Linux): a port another process listens on must fail the bind, never
+            // be shared with it. The runtime's own SO_REUSEADDR lets a port be used again while old connections are in TIME_WAIT.
             var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
@@ -120,11 +122,9 @@ internal sealed class ActiveDataChannel(IPEndPoint target, IPAddress localAddres
         {
             if (localAddress.AddressFamily == Target.AddressFamily)
             {
-                if (usePort20)
-                {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                }
-
+                // Several transfers can leave from port 20 at once, to different client ports: the runtime sets
+                // SO_REUSEADDR on every TCP bind on Unix, which allows that for connecting sockets (never for a listener).
+                // No ReuseAddress option: on Linux it adds SO_REUSEPORT, which would let the bind share a port with a listener.
                 socket.Bind(new IPEndPoint(localAddress, usePort20 ? 20 : 0));
             }
 

@@ -49,12 +49,15 @@ internal static class DataCopy
         {
             if (reading)
             {
-                // Let an outstanding read finish (it fails fast once the transfer is cut) before its buffer goes back.
+                // The copy failed with a read outstanding. Close the data connection, so a read from it ends now instead
+                // of when the client next sends (a read from the filesystem is left to end on its own), and let it finish
+                // before its buffer goes back; the copy's own error is the one that counts.
+                transfer.CloseData();
                 try
                 {
                     await read;
                 }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+                catch (Exception)
                 {
                 }
             }

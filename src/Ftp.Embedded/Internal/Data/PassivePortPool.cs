@@ -12,7 +12,7 @@ internal sealed class PassivePortPool : IDisposable
     private int _next;
     private int _inUseCount;
 
-    public PassivePortPool((int From, int To)? range)
+    public PassivePortPool(FtpPortRange? range)
     {
         if (range is { } r)
         {

@@ -80,4 +80,16 @@ internal static partial class FtpLog
 
     [LoggerMessage(53, LogLevel.Warning, "Session {SessionId}: login of {UserName} refused: {Reason}")]
     public static partial void LoginRefusedByFileSystem(ILogger logger, long sessionId, string userName, string reason);
+
+    [LoggerMessage(60, LogLevel.Warning, "No authenticator is registered: nobody can log in. Add AddAnonymous(), AddLocalUsers() or AddAuthenticator<T>() to the FTP server's registration")]
+    public static partial void NoAuthenticator(ILogger logger);
+
+    [LoggerMessage(61, LogLevel.Warning, "The renewed TLS certificate {Path} was not loaded, the previous one stays in use: {Reason}")]
+    public static partial void CertificateNotReloaded(ILogger logger, string path, string reason);
+
+    [LoggerMessage(62, LogLevel.Warning, "Session {SessionId}: the filesystem did not return from the {Operation} within {Grace} after the transfer was cut; the transfer ends without waiting for it")]
+    public static partial void ProviderAbandoned(ILogger logger, long sessionId, string operation, TimeSpan grace);
+
+    [LoggerMessage(63, LogLevel.Information, "Session {SessionId}: the filesystem returned from the abandoned {Operation} {Duration} later; its stream is now closed")]
+    public static partial void AbandonedCallReturned(ILogger logger, long sessionId, string operation, TimeSpan duration, Exception? exception);
 }

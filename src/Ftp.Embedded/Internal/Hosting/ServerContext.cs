@@ -30,7 +30,7 @@ internal sealed class ServerContext
         Metrics = metrics;
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
         metrics.ObservePassivePorts(PassivePorts);
-        Tls = new TlsContext(options.Tls, timeProvider);
+        Tls = new TlsContext(options.Tls, timeProvider, logger);
     }
 
     public FtpServerOptions Options { get; }

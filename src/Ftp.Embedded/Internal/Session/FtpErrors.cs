@@ -21,6 +21,19 @@ internal static class FtpErrors
         _ => (451, "Requested action aborted: local error in processing."),
     };
 
+    /// <summary>
+    /// Maps a failure of the filesystem while a transfer runs (after the 150) or in its cleanup: the file was found and
+    /// opened, so a plain <see cref="IOException"/> now is a local error in processing (451), not an unavailable file
+    /// (550). Everything else maps as in <see cref="Map"/>: a full disk 452, a refused name 550 or 553, an
+    /// <see cref="FtpException"/> its own code, the unexpected 451.
+    /// </summary>
+    public static (int Code, string Text) MapTransfer(Exception exception) => exception switch
+    {
+        IOException io when io is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException) && !IsDiskFull(io)
+            => (451, "Requested action aborted: local error in processing."),
+        _ => Map(exception),
+    };
+
     private static bool IsDiskFull(IOException exception)
         => exception.HResult is ENOSPC or EDQUOT or ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL
            || (exception.HResult & 0xFFFF) is ENOSPC or EDQUOT;

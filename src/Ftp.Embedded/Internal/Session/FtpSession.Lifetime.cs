@@ -254,7 +254,12 @@ internal sealed partial class FtpSession
             }
         }
 
-        CurrentTransfer?.Dispose();
+        // A transfer still running here outlived its grace (a clock that does not move): leave its token source alone.
+        if (CurrentTransfer is { Task.IsCompleted: true } ended)
+        {
+            ended.Dispose();
+        }
+
         SetPreparedData(null);
         if (_aborted.IsCancellationRequested)
         {

@@ -60,31 +60,15 @@ internal sealed partial class FtpSession
         await Task.Yield();
         using var activity = audit is null ? null : FtpActivities.StartTransfer(_activity, audit.Direction, audit.Path);
         transfer.Activity = activity;
-        var completed = false;
         Socket? socket = null;
+        Task? running = null;
         (int Code, string Text)? failure = null;
         try
         {
-            transfer.ArmConnect();
-            try
+            (socket, failure) = await OpenDataAsync(transfer, channel).ConfigureAwait(false);
+            if (socket is null)
             {
-                socket = await channel.OpenAsync(this, transfer.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                socket?.Dispose();
-                FtpLog.DataConnectionFailed(Context.Logger, Info.Id, ex);
-                failure = transfer.Reason switch
-                {
-                    TransferCancelReason.ConnectTimeout => (425, "Can't open data connection: timed out waiting for it."),
-                    TransferCancelReason.None => (425, "Can't open data connection."),
-                    _ => (426, CancelText(transfer.Reason)),
-                };
                 return;
-            }
-            finally
-            {
-                channel.Dispose();
             }
 
             // 150 first, then the TLS handshake on the data connection: ftplib and lftp wait for the reply before they
@@ -94,58 +78,18 @@ internal sealed partial class FtpSession
             await using Stream stream = DataProtected
                 ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), dataConnection: true, transfer.Token).ConfigureAwait(false)
                 : new NetworkStream(socket, ownsSocket: false);
+            transfer.AttachData(socket);
             using (transfer.Token.Register(static s => ((Socket)s!).Dispose(), socket))
             {
-                try
-                {
-                    await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
-                    completed = true;
-                    if (stream is System.Net.Security.SslStream ssl)
-                    {
-                        // Close the TLS session properly (close_notify), so the client can tell the end from a cut.
-                        // After an upload the client may have gone already: everything was moved, so that is fine.
-                        try
-                        {
-                            await ssl.ShutdownAsync().ConfigureAwait(false);
-                        }
-                        catch (IOException)
-                        {
-                        }
-                    }
-
-                    try
-                    {
-                        socket.Shutdown(SocketShutdown.Send);
-                    }
-                    catch (SocketException)
-                    {
-                        // The peer closed first (uploads do): everything was already moved.
-                    }
-                }
-                catch (Exception ex) when (transfer.Reason != TransferCancelReason.None
-                                           || ex is SocketException or OperationCanceledException or ObjectDisposedException
-                                           || (ex is IOException && ex.InnerException is SocketException))
-                {
-                    failure = (transfer.Reason == TransferCancelReason.QuotaExceeded ? 552 : 426,
-                        transfer.Reason == TransferCancelReason.None ? "Connection closed; transfer aborted." : CancelText(transfer.Reason));
-                }
-                catch (Exception ex)
-                {
-                    var mapped = FtpErrors.Map(ex);
-                    if (mapped.Code == 451)
-                    {
-                        FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer", ex);
-                    }
-
-                    failure = mapped;
-                }
+                running = StartBody(body, socket, stream, transfer);
+                failure = await AwaitBodyAsync(running, socket, stream, transfer).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException
                                        or System.Security.Authentication.AuthenticationException)
         {
             // A failed TLS handshake on the data connection lands here too.
-            if (!completed)
+            if (running is not { IsCompletedSuccessfully: true })
             {
                 failure ??= (425, "Can't open data connection: TLS negotiation failed or the connection broke.");
             }
@@ -153,25 +97,99 @@ internal sealed partial class FtpSession
         finally
         {
             socket?.Dispose();
-            if (cleanup is not null)
+            var completed = failure is null && running is { IsCompletedSuccessfully: true };
+            if (running is { IsCompleted: false })
             {
-                try
-                {
-                    await cleanup(completed).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer cleanup", ex);
-                    if (completed)
-                    {
-                        completed = false;
-                        failure = FtpErrors.Map(ex);
-                    }
-                }
+                // Abandoned: the body still holds the filesystem's stream, so the cleanup waits until it returns.
+                _ = FinishAbandonedAsync(running, cleanup, "transfer");
+            }
+            else if (cleanup is not null && await CleanUpAsync(cleanup, transfer, completed).ConfigureAwait(false) is { } cleanupFailure)
+            {
+                completed = false;
+                failure = cleanupFailure;
             }
 
             await FinishTransferAsync(transfer, completed, failure, audit).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Opens the prepared data connection; on failure, the reply that says why (425, or 426 when cut meanwhile).</summary>
+    private async ValueTask<(Socket? Socket, (int Code, string Text)? Failure)> OpenDataAsync(Transfer transfer, DataChannel channel)
+    {
+        transfer.ArmConnect();
+        try
+        {
+            return (await channel.OpenAsync(this, transfer.Token).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            FtpLog.DataConnectionFailed(Context.Logger, Info.Id, ex);
+            return (null, transfer.Reason switch
+            {
+                TransferCancelReason.ConnectTimeout => (425, "Can't open data connection: timed out waiting for it."),
+                TransferCancelReason.None => (425, "Can't open data connection."),
+                _ => (426, CancelText(transfer.Reason)),
+            });
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <summary>Starts the body as a task; an exception it throws at once faults the task like a later one.</summary>
+    private static async Task StartBody(TransferBody body, Socket socket, Stream stream, Transfer transfer)
+        => await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
+
+    /// <summary>
+    /// Waits for the body, then ends the data connection cleanly. Returns the failure reply, or <see langword="null"/> when
+    /// everything was moved: 426 (552 for the quota) when the connection broke or the transfer was cut, including when
+    /// the body is abandoned; the filesystem's error mapped as a transfer failure (451, 452) when it threw.
+    /// </summary>
+    private async ValueTask<(int Code, string Text)?> AwaitBodyAsync(Task running, Socket socket, Stream stream, Transfer transfer)
+    {
+        try
+        {
+            if (!await EndsOrAbandonAsync(running, transfer, "transfer").ConfigureAwait(false))
+            {
+                return CutReply(transfer.Reason);
+            }
+
+            await running.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (transfer.Reason != TransferCancelReason.None
+                                   || ex is SocketException or OperationCanceledException or ObjectDisposedException
+                                   || (ex is IOException && ex.InnerException is SocketException))
+        {
+            return CutReply(transfer.Reason);
+        }
+        catch (Exception ex)
+        {
+            var mapped = FtpErrors.MapTransfer(ex);
+            if (mapped.Code == 451)
+            {
+                FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer", ex);
+            }
+
+            return mapped;
+        }
+
+        try
+        {
+            if (stream is System.Net.Security.SslStream ssl)
+            {
+                // Close the TLS session properly (close_notify), so the client can tell the end from a cut.
+                await ssl.ShutdownAsync().ConfigureAwait(false);
+            }
+
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // The peer closed first (uploads do): everything was already moved.
+        }
+
+        return null;
     }
 
     private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferAudit? audit)
@@ -227,6 +245,9 @@ internal sealed partial class FtpSession
             }
         }
     }
+
+    private static (int Code, string Text) CutReply(TransferCancelReason reason)
+        => (reason == TransferCancelReason.QuotaExceeded ? 552 : 426, CancelText(reason));
 
     private static string CancelText(TransferCancelReason reason) => reason switch
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 
 namespace Ftp.Embedded.Internal.Session;
 
@@ -18,6 +19,7 @@ internal enum TransferCancelReason
 internal sealed class Transfer : IDisposable
 {
     private readonly CancellationTokenSource _cts;
+    private readonly CancellationToken _token;
     private readonly TimeProvider _time;
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _stallTimeout;
@@ -25,10 +27,13 @@ internal sealed class Transfer : IDisposable
     private long _bytes;
     private volatile bool _connecting = true;
     private int _reason;
+    private Socket? _data;
 
     public Transfer(FtpSession session, string description)
     {
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(session.Aborted);
+        SessionAborted = session.Aborted;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(SessionAborted);
+        _token = _cts.Token;
         _time = session.Context.TimeProvider;
         _connectTimeout = session.Context.Options.Limits.DataConnectTimeout;
         _stallTimeout = session.Context.Options.Limits.DataStallTimeout;
@@ -49,9 +54,13 @@ internal sealed class Transfer : IDisposable
 
     public long StartedAt { get; }
 
-    public CancellationToken Token => _cts.Token;
+    /// <summary>Cancelled when the transfer is cut; still readable after <see cref="Dispose"/>, for a body that outlived it.</summary>
+    public CancellationToken Token => _token;
 
     public Task Task { get; set; } = Task.CompletedTask;
+
+    /// <summary>Cancelled when the whole session is cut (no reply can be given any more).</summary>
+    public CancellationToken SessionAborted { get; }
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
@@ -88,6 +97,15 @@ internal sealed class Transfer : IDisposable
             throw new OperationCanceledException("The upload would exceed the quota.", Token);
         }
     }
+
+    /// <summary>Tells the transfer its data connection, for <see cref="CloseData"/>.</summary>
+    public void AttachData(Socket socket) => Volatile.Write(ref _data, socket);
+
+    /// <summary>
+    /// Closes the data connection at once without cutting the transfer: a copy that failed on the filesystem's side
+    /// stops waiting for the client, and its reply still tells the filesystem's error.
+    /// </summary>
+    public void CloseData() => Volatile.Read(ref _data)?.Dispose();
 
     public void CheckDeadline(long now)
     {

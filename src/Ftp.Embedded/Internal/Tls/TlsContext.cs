@@ -1,32 +1,43 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Ftp.Embedded.Internal.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded.Internal.Tls;
 
 /// <summary>
 /// The server side of TLS: the certificate context is built once and rebuilt only when the certificate file changes,
-/// checked at most every few seconds, so a renewed certificate applies to new connections without a restart.
+/// checked at most every few seconds, so a renewed certificate applies to new connections without a restart. A renewed
+/// file that cannot be used is logged and the previous certificate stays in use.
 /// </summary>
 internal sealed class TlsContext
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
     private readonly FtpTlsOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly object _lock = new();
     private SslStreamCertificateContext? _context;
     private DateTime _fileTime;
     private long _lastCheck;
 
-    public TlsContext(FtpTlsOptions options, TimeProvider time)
+    public TlsContext(FtpTlsOptions options, TimeProvider time, ILogger? logger = null)
     {
         _options = options;
         _time = time;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public bool IsEnabled => _options.IsEnabled;
 
-    /// <summary>Loads the certificate now, so that a bad file fails the start with a clear message.</summary>
+    /// <summary>
+    /// Loads and checks the certificate now, so that a bad file, a wrong password, a missing key or a certificate that
+    /// clients would refuse fails the start with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
+    /// that names the setting.
+    /// </summary>
     public void Validate() => _ = GetCertificateContext();
 
     /// <summary>
@@ -59,45 +70,26 @@ internal sealed class TlsContext
                 var fileTime = File.GetLastWriteTimeUtc(path);
                 if (_context is null || fileTime != _fileTime)
                 {
-                    _context = SslStreamCertificateContext.Create(Load(path), additionalCertificates: null, offline: true);
                     _fileTime = fileTime;
+                    try
+                    {
+                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
+                    }
+                    catch (OptionsValidationException ex) when (_context is not null)
+                    {
+                        // A renewal gone wrong (a half-written file, a new password, an expired copy) keeps the working
+                        // certificate; the next change of the file is tried again.
+                        FtpLog.CertificateNotReloaded(_logger, path, ex.Message);
+                    }
                 }
             }
-            else
+            else if (_context is null)
             {
-                _context ??= SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
+                CertificateLoader.Check(_options.Certificate!, "Tls.Certificate");
+                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
             }
 
             return _context;
         }
-    }
-
-    private X509Certificate2 Load(string path)
-    {
-        X509Certificate2 certificate;
-        if (_options.KeyPath is { } keyPath)
-        {
-            certificate = _options.CertificatePassword is { } password
-                ? X509Certificate2.CreateFromEncryptedPemFile(path, password, keyPath)
-                : X509Certificate2.CreateFromPemFile(path, keyPath);
-        }
-        else if (File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal))
-        {
-            certificate = _options.CertificatePassword is { } password
-                ? X509Certificate2.CreateFromEncryptedPemFile(path, password)
-                : X509Certificate2.CreateFromPemFile(path);
-        }
-        else
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, _options.CertificatePassword);
-        }
-
-        if (!certificate.HasPrivateKey)
-        {
-            throw new InvalidOperationException($"The TLS certificate '{path}' has no private key: give the key file (KeyPath) or a PFX with the key.");
-        }
-
-        // Ephemeral PEM keys cannot be used by SslStream on every platform; a PKCS#12 round trip gives a usable key.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }
