@@ -1,12 +1,8 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
-using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Connections;
 using Ftp.Embedded.Internal.Hosting;
-using Ftp.Embedded.Internal.Session;
+using Ftp.Embedded.Internal.Transport;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ftp.Embedded;
 
@@ -17,38 +13,26 @@ namespace Ftp.Embedded;
 public sealed class FtpServer : IAsyncDisposable, IDisposable
 {
     private readonly ServerContext _context;
-    private readonly ConcurrentDictionary<long, FtpSession> _sessions = new();
-    private readonly ConcurrentDictionary<IPAddress, int> _sessionsPerIp = new();
-    private readonly List<Socket> _listeners = [];
-    private readonly HashSet<Socket> _implicitTls = [];
+    private readonly SessionManager _sessions;
+    private readonly IReadOnlyList<IConnectionListener>? _givenListeners;
+    private readonly List<IConnectionListener> _listeners = [];
     private readonly List<Task> _acceptLoops = []; // and the background removal of stale uploads
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _heartbeat;
-    private long _nextSessionId;
-    private readonly Action<FtpSession> _releaseSlot;
-    private int _liveSessions; // sessions that count against MaxSessions: from accept until their protocol ends
     private long _heartbeats;
     private int _state; // 0 new, 1 started, 2 stopped
 
-    internal FtpServer(
-        FtpServerOptions options,
-        IFtpFileSystemProvider fileSystemProvider,
-        IReadOnlyList<IFtpAuthenticator> authenticators,
-        IFtpDataChannelPolicy dataChannelPolicy,
-        FtpServerEvents events,
-        ILoggerFactory loggerFactory,
-        TimeProvider timeProvider,
-        IMeterFactory? meterFactory,
-        IFtpQuota? quota = null)
+    /// <param name="services">What the server is built from.</param>
+    /// <param name="listeners">
+    /// Where connections come from instead of the sockets of the configured endpoints (the in-memory transport); the
+    /// server disposes them when it stops.
+    /// </param>
+    internal FtpServer(ServerServices services, IReadOnlyList<IConnectionListener>? listeners = null)
     {
-        _context = new ServerContext(options, fileSystemProvider, authenticators, dataChannelPolicy, events,
-            loggerFactory.CreateLogger("Ftp.Embedded.FtpServer"), timeProvider, new FtpMetrics(meterFactory), quota);
-        events.OnHandlerError = ex => FtpLog.EventHandlerFailed(_context.Logger, ex);
-        _releaseSlot = session =>
-        {
-            ReleaseIp(session.Info.RemoteEndPoint.Address);
-            Interlocked.Decrement(ref _liveSessions);
-        };
+        _context = new ServerContext(services);
+        _sessions = new SessionManager(_context);
+        _givenListeners = listeners;
+        services.Events.OnHandlerError = ex => FtpLog.EventHandlerFailed(_context.Logger, ex);
     }
 
     /// <summary>Creates a server without a host, for tests and small programs. Start it with <see cref="StartAsync"/>.</summary>
@@ -72,9 +56,13 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(fileSystemProvider);
         ArgumentNullException.ThrowIfNull(authenticators);
-        return new FtpServer(options, fileSystemProvider, authenticators.ToArray(),
-            dataChannelPolicy ?? new DefaultDataChannelPolicy(options), new FtpServerEvents(),
-            loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, null, quota);
+        return new FtpServer(new ServerServices(options, fileSystemProvider, authenticators.ToArray(),
+            dataChannelPolicy ?? new DefaultDataChannelPolicy(options))
+        {
+            LoggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            TimeProvider = timeProvider ?? TimeProvider.System,
+            Quota = quota,
+        });
     }
 
     /// <summary>Events to audit or process sessions, logins and transfers.</summary>
@@ -84,7 +72,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
     /// The endpoints the server listens on, with the ports actually bound (useful with port 0): those of
     /// <see cref="FtpServerOptions.Endpoints"/> first, then the implicit-TLS ones of <see cref="FtpTlsOptions.ImplicitEndpoints"/>.
     /// </summary>
-    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => (IPEndPoint)l.LocalEndPoint!).ToArray();
+    public IReadOnlyList<IPEndPoint> EndPoints => _listeners.Select(l => l.EndPoint).ToArray();
 
     /// <summary>The number of open sessions.</summary>
     public int ActiveSessions => _sessions.Count;
@@ -111,19 +99,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         _context.OpenTransferLog();
         try
         {
-            foreach (var (endPoint, implicitTls) in _context.Options.Endpoints.Select(e => (e, false))
-                         .Concat(_context.Options.Tls.ImplicitEndpoints.Select(e => (e, true))))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var listener = Listeners.Open(endPoint, implicitTls);
-                _listeners.Add(listener);
-                if (implicitTls)
-                {
-                    _implicitTls.Add(listener);
-                }
-
-                FtpLog.Listening(_context.Logger, (IPEndPoint)listener.LocalEndPoint!);
-            }
+            OpenListeners(cancellationToken);
         }
         catch
         {
@@ -137,13 +113,14 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
             throw;
         }
 
+        var pipeline = ConnectionPipeline.Build(_context, _sessions.RunSessionAsync, _stopping.Token);
+        var dispatcher = new ConnectionDispatcher(pipeline, _context.Logger, _stopping.Token);
         foreach (var listener in _listeners)
         {
-            _acceptLoops.Add(AcceptLoopAsync(listener));
+            _acceptLoops.Add(dispatcher.AcceptConnectionsAsync(listener));
         }
 
         _acceptLoops.Add(Internal.FileSystems.StaleUploads.RemoveAsync(_context, _stopping.Token));
-
         _heartbeat = _context.TimeProvider.CreateTimer(_ => OnHeartbeat(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
@@ -169,46 +146,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         _heartbeat?.Dispose();
 
-        var sessions = _sessions.Values.ToArray();
-        foreach (var session in sessions)
-        {
-            session.BeginShutdown();
-        }
-
-        var all = Task.WhenAll(sessions.Select(s => s.Completion));
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            deadline.CancelAfter(_context.Options.Limits.ShutdownTimeout);
-            try
-            {
-                await all.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Past the deadline (or asked to hurry): cut running transfers (426, then 421), and give the sessions
-                // a moment to say so before the connections are dropped.
-                var remaining = _sessions.Values.ToArray();
-                FtpLog.ShutdownCut(_context.Logger, remaining.Length);
-                foreach (var session in remaining)
-                {
-                    session.Cut("Server shutting down.");
-                }
-
-                if (!await CompletesWithinAsync(all, TimeSpan.FromSeconds(2)).ConfigureAwait(false))
-                {
-                    foreach (var session in _sessions.Values)
-                    {
-                        session.Abort("Server shutting down.");
-                    }
-                }
-            }
-        }
-
-        if (!await CompletesWithinAsync(all, TimeSpan.FromSeconds(10)).ConfigureAwait(false))
-        {
-            FtpLog.ShutdownIncomplete(_context.Logger, _sessions.Count);
-        }
-
+        await _sessions.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         await _context.CloseTransferLogAsync().ConfigureAwait(false);
         _context.PassivePorts.Dispose();
     }
@@ -240,10 +178,7 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
                 listener.Dispose();
             }
 
-            foreach (var session in _sessions.Values)
-            {
-                session.Abort("Server stopped.");
-            }
+            _sessions.AbortAll("Server stopped.");
 
             // What is queued is written; transfers that the abort ends after this are not logged.
             _context.CloseTransferLogAsync().GetAwaiter().GetResult();
@@ -254,114 +189,29 @@ public sealed class FtpServer : IAsyncDisposable, IDisposable
         _context.Metrics.Dispose();
     }
 
-    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    /// <summary>The given listeners, or a socket bound for each configured endpoint (the implicit-TLS ones after).</summary>
+    private void OpenListeners(CancellationToken cancellationToken)
     {
-        try
+        if (_givenListeners is not null)
         {
-            await task.WaitAsync(timeout, CancellationToken.None).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                FtpLog.AcceptFailed(_context.Logger, ex);
-                continue;
-            }
-
-            Accept(socket, _implicitTls.Contains(listener));
-        }
-    }
-
-    private void Accept(Socket socket, bool implicitTls)
-    {
-        var id = Interlocked.Increment(ref _nextSessionId);
-        var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        var ip = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-        var limits = _context.Options.Limits;
-        if (_context.Bans.IsBanned(ip))
-        {
-            _context.Metrics.SessionRefused(RefusalReason.Banned);
-            FtpLog.SessionRefused(_context.Logger, remote, "address banned for failed logins");
-            _ = FtpSession.RefuseAsync(socket, "Too many failed logins from your address; try again later.");
+            _listeners.AddRange(_givenListeners);
             return;
         }
 
-        var perIp = _sessionsPerIp.AddOrUpdate(ip, 1, static (_, n) => n + 1);
-        if (Volatile.Read(ref _liveSessions) >= limits.MaxSessions || perIp > limits.MaxSessionsPerIp)
+        foreach (var (endPoint, implicitTls) in _context.Options.Endpoints.Select(e => (e, false))
+                     .Concat(_context.Options.Tls.ImplicitEndpoints.Select(e => (e, true))))
         {
-            ReleaseIp(ip);
-            _context.Metrics.SessionRefused(perIp > limits.MaxSessionsPerIp ? RefusalReason.MaxSessionsPerIp : RefusalReason.MaxSessions);
-            FtpLog.SessionRefused(_context.Logger, remote, perIp > limits.MaxSessionsPerIp ? "too many sessions from this address" : "too many sessions");
-            _ = FtpSession.RefuseAsync(socket, perIp > limits.MaxSessionsPerIp
-                ? "Too many connections from your address, try again later."
-                : "Too many users, try again later.");
-            return;
-        }
-
-        Interlocked.Increment(ref _liveSessions);
-        // The slot is given back when the session's protocol ends, before the close drains late client input, so a
-        // client that reconnects right after QUIT is not refused for a session that is only finishing its close.
-        var session = new FtpSession(_context, socket, id, implicitTls, _releaseSlot);
-        _sessions[id] = session;
-        _ = RunSessionAsync(session);
-    }
-
-    private async Task RunSessionAsync(FtpSession session)
-    {
-        try
-        {
-            await session.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            session.ReleaseSlot();
-            _sessions.TryRemove(session.Info.Id, out _);
-        }
-    }
-
-    private void ReleaseIp(IPAddress ip)
-    {
-        while (_sessionsPerIp.TryGetValue(ip, out var n))
-        {
-            if (n <= 1)
-            {
-                if (_sessionsPerIp.TryRemove(new KeyValuePair<IPAddress, int>(ip, n)))
-                {
-                    return;
-                }
-            }
-            else if (_sessionsPerIp.TryUpdate(ip, n - 1, n))
-            {
-                return;
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var listener = SocketConnectionListener.Bind(endPoint, implicitTls);
+            _listeners.Add(listener);
+            FtpLog.Listening(_context.Logger, listener.EndPoint);
         }
     }
 
     private void OnHeartbeat()
     {
         var now = _context.TimeProvider.GetTimestamp();
-        foreach (var session in _sessions.Values)
-        {
-            session.OnHeartbeat(now);
-        }
+        _sessions.OnHeartbeat(now);
 
         if (_context.Bans.Enabled && ++_heartbeats % 60 == 0)
         {

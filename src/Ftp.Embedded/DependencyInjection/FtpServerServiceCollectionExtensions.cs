@@ -46,15 +46,14 @@ public static class FtpServerServiceCollectionExtensions
             ?? throw new InvalidOperationException(
                 "No FTP filesystem is registered: call UsePhysicalFileSystem(root), UseInMemoryFileSystem() or UseFileSystem<T>() on the builder AddFtpServer returns.");
         var authenticators = sp.GetServices<IFtpAuthenticator>().ToArray();
-        return new FtpServer(
-            sp.GetRequiredService<IOptions<FtpServerOptions>>().Value,
-            fileSystem,
-            authenticators,
-            sp.GetRequiredService<IFtpDataChannelPolicy>(),
-            sp.GetRequiredService<FtpServerEvents>(),
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
-            sp.GetService<IFtpQuota>());
+        return new FtpServer(new ServerServices(
+            sp.GetRequiredService<IOptions<FtpServerOptions>>().Value, fileSystem, authenticators, sp.GetRequiredService<IFtpDataChannelPolicy>())
+        {
+            Events = sp.GetRequiredService<FtpServerEvents>(),
+            LoggerFactory = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            TimeProvider = sp.GetRequiredService<TimeProvider>(),
+            MeterFactory = sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            Quota = sp.GetService<IFtpQuota>(),
+        });
     }
 }

@@ -66,8 +66,13 @@ public sealed class TestServer : IAsyncDisposable
         // FtpServer.Create takes no meter factory (hosts pass theirs through AddFtpServer); tests use the same constructor.
         var server = meterFactory is null
             ? FtpServer.Create(options, provider, authenticators, loggerFactory: loggerFactory, timeProvider: timeProvider, quota: quota)
-            : new FtpServer(options, provider, authenticators, new DefaultDataChannelPolicy(options), new FtpServerEvents(),
-                loggerFactory ?? NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System, meterFactory, quota);
+            : new FtpServer(new Internal.Hosting.ServerServices(options, provider, authenticators, new DefaultDataChannelPolicy(options))
+            {
+                LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
+                TimeProvider = timeProvider ?? TimeProvider.System,
+                MeterFactory = meterFactory,
+                Quota = quota,
+            });
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
     }

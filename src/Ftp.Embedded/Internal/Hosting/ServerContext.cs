@@ -7,30 +7,22 @@ namespace Ftp.Embedded.Internal.Hosting;
 /// <summary>What every session of one server shares.</summary>
 internal sealed class ServerContext
 {
-    public ServerContext(
-        FtpServerOptions options,
-        IFtpFileSystemProvider fileSystemProvider,
-        IReadOnlyList<IFtpAuthenticator> authenticators,
-        IFtpDataChannelPolicy dataChannelPolicy,
-        FtpServerEvents events,
-        ILogger logger,
-        TimeProvider timeProvider,
-        FtpMetrics metrics,
-        IFtpQuota? quota)
+    public ServerContext(ServerServices services)
     {
-        Quota = quota;
-        Bans = new Security.BanList(options.Security.Ban, timeProvider);
+        var options = services.Options;
         Options = options;
-        FileSystemProvider = fileSystemProvider;
-        Authenticators = authenticators;
-        DataChannelPolicy = dataChannelPolicy;
-        Events = events;
-        Logger = logger;
-        TimeProvider = timeProvider;
-        Metrics = metrics;
+        FileSystemProvider = services.FileSystemProvider;
+        Authenticators = services.Authenticators;
+        DataChannelPolicy = services.DataChannelPolicy;
+        Events = services.Events;
+        Logger = services.LoggerFactory.CreateLogger("Ftp.Embedded.FtpServer");
+        TimeProvider = services.TimeProvider;
+        Metrics = new FtpMetrics(services.MeterFactory);
+        Quota = services.Quota;
+        Bans = new Security.BanList(options.Security.Ban, TimeProvider);
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
-        metrics.ObservePassivePorts(PassivePorts);
-        Tls = new TlsContext(options.Tls, timeProvider, logger);
+        Metrics.ObservePassivePorts(PassivePorts);
+        Tls = new TlsContext(options.Tls, TimeProvider, Logger);
     }
 
     public FtpServerOptions Options { get; }

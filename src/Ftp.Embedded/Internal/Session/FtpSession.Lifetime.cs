@@ -203,42 +203,6 @@ internal sealed partial class FtpSession
         }
     }
 
-    /// <summary>
-    /// Closing a socket with unread input makes the kernel send RST, which can destroy the last replies (221 after QUIT
-    /// followed by more commands, 421 after too many failed logins) before the client reads them. So: FIN first, then
-    /// read and discard what the client still sends, for at most a second and 64 KiB.
-    /// </summary>
-    private async ValueTask DrainAsync()
-    {
-        byte[]? buffer = null;
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Send);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
-            for (var drained = 0; drained < 64 * 1024;)
-            {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(0, 4096), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                drained += read;
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
     private async ValueTask CloseAsync()
     {
         Phase = SessionPhase.Closing;
@@ -265,15 +229,7 @@ internal sealed partial class FtpSession
         {
             // Cut, not closed: a reply the client never read may still sit in the pipe, and completing the writer would
             // wait for the client to take it. Drop the connection first.
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-            }
-
-            _socket.Dispose();
+            _connection.Abort();
         }
 
         try
@@ -293,22 +249,13 @@ internal sealed partial class FtpSession
         }
 
         // The protocol is over: the session no longer counts against the limits while its close drains.
-        ReleaseSlot();
+        _connection.EndProtocol();
         if (!_aborted.IsCancellationRequested)
         {
-            await DrainAsync().ConfigureAwait(false);
+            await _connection.ShutdownAndDrainAsync().ConfigureAwait(false);
         }
 
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-        }
-
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
         if (FileSystem is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync().ConfigureAwait(false);

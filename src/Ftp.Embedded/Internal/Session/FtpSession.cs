@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Commands;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Tls;
+using Ftp.Embedded.Internal.Transport;
 
 namespace Ftp.Embedded.Internal.Session;
 
@@ -14,12 +15,11 @@ namespace Ftp.Embedded.Internal.Session;
 internal sealed partial class FtpSession
 #pragma warning restore CA1001
 {
-    private readonly Socket _socket;
+    private readonly FtpConnection _connection;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _aborted = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
-    private Stream _stream = Stream.Null;
     private PipeReader _reader = null!;
     private PipeWriter _writer = null!;
     private long _lastActivity;
@@ -27,9 +27,6 @@ internal sealed partial class FtpSession
     private volatile bool _executing;
     private volatile bool _silentAbort;
     private long _flushStartedAt;
-
-    private readonly bool _implicitTls;
-    private Action<FtpSession>? _releaseSlot;
 
     // Telemetry: the session's activity, and what the end-of-session log line reports.
     private Activity? _activity;
@@ -45,20 +42,16 @@ internal sealed partial class FtpSession
     private int _lastReplyCode;
     private bool _commandHandedToTransfer;
 
-    public FtpSession(ServerContext context, Socket socket, long id, bool implicitTls = false, Action<FtpSession>? releaseSlot = null)
+    /// <summary>A session over <paramref name="connection"/>, which connection middleware has admitted (and secured, for implicit FTPS).</summary>
+    public FtpSession(ServerContext context, FtpConnection connection)
     {
         Context = context;
-        _socket = socket;
-        _implicitTls = implicitTls;
-        _releaseSlot = releaseSlot;
-        Info = new FtpSessionInfo(id, Normalize((IPEndPoint)socket.RemoteEndPoint!), Normalize((IPEndPoint)socket.LocalEndPoint!));
+        _connection = connection;
+        Info = new FtpSessionInfo(connection.Id, connection.RemoteEndPoint, connection.LocalEndPoint);
         _startedAt = _lastActivity = context.TimeProvider.GetTimestamp();
     }
 
     public ServerContext Context { get; }
-
-    /// <summary>Gives the session's place under the session limits back (once; the first call wins).</summary>
-    public void ReleaseSlot() => Interlocked.Exchange(ref _releaseSlot, null)?.Invoke(this);
 
     public FtpSessionInfo Info { get; }
 
@@ -89,7 +82,7 @@ internal sealed partial class FtpSession
     public CancellationToken Aborted => _aborted.Token;
 
     /// <summary>Whether the control connection is encrypted (AUTH TLS or implicit FTPS).</summary>
-    public bool IsSecure { get; private set; }
+    public bool IsSecure => _connection.IsSecure;
 
     /// <summary>Whether PBSZ was given after TLS was set up (RFC 4217 section 8).</summary>
     public bool ProtectionBufferSizeSet { get; set; }
@@ -133,15 +126,12 @@ internal sealed partial class FtpSession
         _activity = FtpActivities.StartSession(Info);
         try
         {
-            _socket.NoDelay = true;
             // Clients send Telnet Synch (IAC DM) as urgent data before ABOR; keep it in the stream so it is stripped with the rest.
-            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
-            _stream = new NetworkStream(_socket, ownsSocket: false);
-            if (_implicitTls)
+            _connection.EnableOutOfBandInline();
+            if (_connection.IsSecure)
             {
-                // Implicit FTPS: TLS from the first byte, data connections protected unless PROT C.
-                _stream = await AuthenticateAsync(_stream).ConfigureAwait(false);
-                IsSecure = ProtectionBufferSizeSet = DataProtected = true;
+                // Implicit FTPS (the handshake ran before the session): data connections protected unless PROT C.
+                ProtectionBufferSizeSet = DataProtected = true;
             }
 
             CreatePipes();
@@ -176,28 +166,6 @@ internal sealed partial class FtpSession
             events.RaiseSessionEnded(new FtpSessionEventArgs(Info));
             _activity?.Dispose();
             _completion.TrySetResult();
-        }
-    }
-
-    /// <summary>
-    /// Answers a connection over a limit (or from a banned address) with 421 and closes it, reading nothing and creating
-    /// no session, so a flood of refused connections costs little.
-    /// </summary>
-    public static async Task RefuseAsync(Socket socket, string message)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var reply = System.Text.Encoding.ASCII.GetBytes($"421 {message}\r\n");
-            await socket.SendAsync(reply, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            socket.Dispose();
         }
     }
 
@@ -376,7 +344,7 @@ internal sealed partial class FtpSession
         await _writer.CompleteAsync().ConfigureAwait(false);
         try
         {
-            _stream = await AuthenticateAsync(_stream).ConfigureAwait(false);
+            _connection.Stream = await AuthenticateAsync(_connection.Stream).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
         {
@@ -387,39 +355,20 @@ internal sealed partial class FtpSession
         }
 
         CreatePipes();
-        IsSecure = true;
+        _connection.IsSecure = true;
         return true;
     }
 
     /// <summary>Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout.</summary>
-    internal async ValueTask<System.Net.Security.SslStream> AuthenticateAsync(Stream inner, bool dataConnection = false, CancellationToken cancellationToken = default)
-    {
-        var ssl = new System.Net.Security.SslStream(inner, leaveInnerStreamOpen: false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, cancellationToken);
-        timeout.CancelAfter(Context.Options.Limits.TlsHandshakeTimeout);
-        try
-        {
-            await ssl.AuthenticateAsServerAsync(Context.Tls.CreateOptions(dataConnection), timeout.Token).ConfigureAwait(false);
-            Context.Metrics.TlsHandshake(dataConnection, succeeded: true);
-            return ssl;
-        }
-        catch
-        {
-            Context.Metrics.TlsHandshake(dataConnection, succeeded: false);
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    internal ValueTask<System.Net.Security.SslStream> AuthenticateAsync(Stream inner, bool dataConnection = false, CancellationToken cancellationToken = default)
+        => TlsHandshake.AuthenticateAsync(Context, inner, dataConnection, _aborted.Token, cancellationToken);
 
     private void CreatePipes()
     {
         // Zero-byte reads: an idle session waits for data without holding a receive buffer.
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
-        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        _reader = PipeReader.Create(_connection.Stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        _writer = PipeWriter.Create(_connection.Stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, Context.TimeProvider.GetTimestamp());
-
-    private static IPEndPoint Normalize(IPEndPoint endPoint)
-        => endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 }

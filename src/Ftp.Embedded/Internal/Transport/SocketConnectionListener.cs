@@ -1,19 +1,31 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ftp.Embedded.Internal.Hosting;
+namespace Ftp.Embedded.Internal.Transport;
 
-/// <summary>Opens the server's listening sockets, and says which endpoint failed and why when one cannot be opened.</summary>
+/// <summary>A listening TCP socket; says which endpoint failed and why when it cannot be opened.</summary>
 /// <remarks>
 /// No socket option is set for address reuse. On Linux and macOS the runtime already sets SO_REUSEADDR on every TCP
 /// socket it binds, which is what lets a restarted server bind its port while old connections are in TIME_WAIT.
 /// The ReuseAddress socket option would add SO_REUSEPORT there, and with it a second process (or a second server
 /// in this one) could bind the same port and take half of the connections; without it, a port in use fails the start.
 /// </remarks>
-internal static class Listeners
+internal sealed class SocketConnectionListener : IConnectionListener
 {
+    private readonly Socket _socket;
+    private readonly bool _implicitTls;
+
+    private SocketConnectionListener(Socket socket, bool implicitTls)
+    {
+        _socket = socket;
+        _implicitTls = implicitTls;
+        EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
     /// <summary>Binds <paramref name="endPoint"/> and listens; an <see cref="IOException"/> names the endpoint on failure.</summary>
-    public static Socket Open(IPEndPoint endPoint, bool implicitTls)
+    public static SocketConnectionListener Bind(IPEndPoint endPoint, bool implicitTls)
     {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -25,7 +37,7 @@ internal static class Listeners
 
             listener.Bind(endPoint);
             listener.Listen(512);
-            return listener;
+            return new SocketConnectionListener(listener, implicitTls);
         }
         catch (SocketException ex)
         {
@@ -50,4 +62,37 @@ internal static class Listeners
             $"Failed to bind to {endPoint}: permission denied. Ports below 1024 need privileges (CAP_NET_BIND_SERVICE on Linux); or choose a port of 1024 or above in {setting}.",
         _ => $"Failed to bind to {endPoint}: {message}. Check {setting}.",
     };
+
+    public async ValueTask<FtpConnection?> AcceptAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
+            }
+            catch (SocketException ex)
+            {
+                throw new IOException(ex.Message, ex);
+            }
+
+            if (SocketConnection.TryCreate(socket, _implicitTls) is { } connection)
+            {
+                return connection;
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
