@@ -1,13 +1,15 @@
 using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
+using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded.Benchmarks;
 
 /// <summary>
-/// Whole commands through a live session over loopback: parse, dispatch, handler, reply, flush. The client side reuses
-/// its buffers, so the allocations reported are the server's cost per command.
+/// Whole commands through a live session over the in-memory transport (no socket, so the figures are the engine's):
+/// parse, dispatch, handler, reply, flush. The client side reuses its buffers, so the allocations reported are the
+/// server's cost per command.
 /// </summary>
 [MemoryDiagnoser]
 #pragma warning disable CA1001 // Disposed in GlobalCleanup, as BenchmarkDotNet expects.
@@ -21,13 +23,13 @@ public class SessionBenchmarks
     private static readonly byte[] Cwd = "CWD /pub\r\n"u8.ToArray();
     private readonly byte[] _buffer = new byte[4096];
     private FtpServer _server = null!;
-    private Socket _client = null!;
+    private Stream _client = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
         var options = new FtpServerOptions();
-        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 21)); // validated, never bound: connections come from the listener
         var fileSystem = new InMemoryFileSystem();
         await fileSystem.CreateDirectoryAsync("/pub", CancellationToken.None);
         await using (var file = await fileSystem.OpenWriteAsync("/pub/file.bin", FtpWriteMode.Create, 0, CancellationToken.None))
@@ -35,11 +37,13 @@ public class SessionBenchmarks
             await file.WriteAsync(new byte[1234]);
         }
 
-        _server = FtpServer.Create(options, new InMemoryFileSystemProvider(fileSystem),
-            [new AnonymousAuthenticator(Options.Create(new FtpAnonymousOptions { HomeDirectory = "/" }))]);
+        var listener = new InMemoryConnectionListener();
+        _server = new FtpServer(
+            new ServerServices(options, new InMemoryFileSystemProvider(fileSystem),
+                [new AnonymousAuthenticator(Options.Create(new FtpAnonymousOptions { HomeDirectory = "/" }))], new DefaultDataChannelPolicy(options)),
+            [listener]);
         await _server.StartAsync(CancellationToken.None);
-        _client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await _client.ConnectAsync(_server.EndPoints[0]);
+        _client = listener.Connect();
         await ReadReplyAsync();
         await CommandAsync("USER anonymous\r\n"u8.ToArray());
         await CommandAsync("PASS bench@\r\n"u8.ToArray());
@@ -48,7 +52,7 @@ public class SessionBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        _client.Dispose();
+        await _client.DisposeAsync();
         await _server.DisposeAsync();
     }
 
@@ -70,7 +74,7 @@ public class SessionBenchmarks
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> CommandAsync(byte[] command)
     {
-        await _client.SendAsync(command.AsMemory(), SocketFlags.None);
+        await _client.WriteAsync(command.AsMemory());
         return await ReadReplyAsync();
     }
 
@@ -81,7 +85,7 @@ public class SessionBenchmarks
         var length = 0;
         while (length < 2 || _buffer[length - 1] != (byte)'\n')
         {
-            length += await _client.ReceiveAsync(_buffer.AsMemory(length), SocketFlags.None);
+            length += await _client.ReadAsync(_buffer.AsMemory(length));
         }
 
         return length;

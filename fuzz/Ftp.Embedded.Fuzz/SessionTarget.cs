@@ -1,9 +1,12 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
+using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Transport;
 using FtpWire;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +14,8 @@ namespace Ftp.Embedded.Fuzz;
 
 /// <summary>
 /// The whole session, bytes in and replies out: one <see cref="FtpServer"/> per process over a fresh
-/// <see cref="InMemoryFileSystem"/> per input. Each input is one control connection: its bytes are sent (split into
+/// <see cref="InMemoryFileSystem"/> per input. Each input is one control connection over the in-memory transport (data
+/// connections stay TCP on 127.0.0.1, which is the control connection's address): its bytes are sent (split into
 /// several sends at <see cref="Separator"/>, waiting for a reply between sends), the connection is half-closed and
 /// the replies are read until the server closes it. Passive replies (227, 229) are answered by connecting the data
 /// connection; a 234 reply to AUTH is answered with a TLS handshake. Every reply line is checked, the server's
@@ -39,9 +43,6 @@ internal static partial class SessionTarget
     private static readonly TimeSpan ReplyWait = TimeSpan.FromMilliseconds(50);
     private static readonly byte[] DataPayload = "fuzz data\r\nbare LF\nbare CR\rend\r\n"u8.ToArray();
     private static readonly Lazy<Harness> Shared = new(Harness.Start);
-
-    /// <summary>The control connection: the greeting is the reply checker's; the input's deadline bounds every operation.</summary>
-    private static readonly FtpWireOptions Wire = new() { ExpectGreeting = false, Timeout = Timeout.InfiniteTimeSpan };
 
     public static bool Verbose { get; set; }
 
@@ -113,24 +114,24 @@ internal static partial class SessionTarget
     private sealed class Harness
     {
         private readonly FtpServer _server;
+        private readonly InMemoryConnectionListener _listener;
         private readonly SwitchableFileSystemProvider _fileSystems;
         private readonly FtpActiveListener? _activeListener;
         private readonly List<Task> _dataTasks = [];
         private string _phase = "starting";
 
-        private Harness(FtpServer server, SwitchableFileSystemProvider fileSystems, FtpActiveListener? activeListener)
+        private Harness(FtpServer server, InMemoryConnectionListener listener, SwitchableFileSystemProvider fileSystems, FtpActiveListener? activeListener)
         {
             _server = server;
+            _listener = listener;
             _fileSystems = fileSystems;
             _activeListener = activeListener;
         }
 
-        private int Port => _server.EndPoints[0].Port;
-
         public static Harness Start()
         {
             var options = new FtpServerOptions();
-            options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+            options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 21)); // validated, never bound: the listener below serves
             options.Hosts.Add("ftp.example.com");
             options.Limits.FailedLoginDelay = TimeSpan.Zero;
             options.Limits.DataConnectTimeout = TimeSpan.FromMilliseconds(300);
@@ -155,10 +156,15 @@ internal static partial class SessionTarget
             var activeListener = FtpActiveListener.TryListen(IPAddress.Loopback, PreferredActivePort, 0);
             ActivePort = activeListener?.EndPoint.Port ?? -1;
             var policy = new HarnessDataChannelPolicy(new DefaultDataChannelPolicy(Options.Create(options)));
-            var server = FtpServer.Create(options, fileSystems, authenticators, policy,
-                new CrashingLoggerFactory(), new FastHeartbeatTimeProvider());
+            var listener = new InMemoryConnectionListener(new IPEndPoint(IPAddress.Loopback, 21));
+            var services = new ServerServices(options, fileSystems, authenticators, policy)
+            {
+                LoggerFactory = new CrashingLoggerFactory(),
+                TimeProvider = new FastHeartbeatTimeProvider(),
+            };
+            var server = new FtpServer(services, [listener]);
             server.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-            var harness = new Harness(server, fileSystems, activeListener);
+            var harness = new Harness(server, listener, fileSystems, activeListener);
             if (activeListener is not null)
             {
                 _ = harness.AcceptActiveAsync(activeListener);
@@ -181,7 +187,7 @@ internal static partial class SessionTarget
 
             DataProtected = false;
             _phase = "connecting";
-            var client = await FtpWireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), Wire, cancellationToken);
+            var client = new ControlEnd(_listener.Connect());
             await using var connection = new Connection(this, client, input);
             await connection.RunAsync(Split(input), cancellationToken);
 
@@ -401,13 +407,13 @@ internal static partial class SessionTarget
     private sealed class Connection : IAsyncDisposable
     {
         private readonly Harness _harness;
-        private readonly FtpWireClient _client;
+        private readonly ControlEnd _client;
         private readonly byte[] _input;
         private readonly ReplyChecker _checker;
         private Task<ReaderEnd>? _reader;
         private int _sentLines;
 
-        public Connection(Harness harness, FtpWireClient client, byte[] input)
+        public Connection(Harness harness, ControlEnd client, byte[] input)
         {
             _harness = harness;
             _client = client;
@@ -433,7 +439,7 @@ internal static partial class SessionTarget
                 }
             }
 
-            await _client.Stream.DisposeAsync();
+            await _client.DisposeAsync();
         }
 
         public async Task RunAsync(List<byte[]> chunks, CancellationToken cancellationToken)
@@ -536,6 +542,51 @@ internal static partial class SessionTarget
 
                 _harness.ConnectData(port);
             }
+        }
+    }
+
+    /// <summary>
+    /// The client's end of the in-memory control connection: the plain stream, and TLS over it after a 234. A refused
+    /// or dropped handshake leaves the plain stream in use (what is left of it), as over a socket.
+    /// </summary>
+    private sealed class ControlEnd(Stream plain) : IAsyncDisposable
+    {
+        private Stream? _tls;
+
+        public Stream Stream => _tls ?? plain;
+
+        public Task SendRawAsync(byte[] bytes, CancellationToken cancellationToken) => Stream.WriteAsync(bytes, cancellationToken).AsTask();
+
+        public async Task<bool> TryUpgradeToTlsAsync(CancellationToken cancellationToken)
+        {
+            var ssl = new SslStream(plain, leaveInnerStreamOpen: true, static (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, cancellationToken);
+                _tls = ssl;
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
+            {
+                await ssl.DisposeAsync();
+                return false;
+            }
+        }
+
+        /// <summary>Half-closes: the server reads the end of the input, the client can still read.</summary>
+        public void ShutdownSend() => ((DuplexPipeStream)plain).CompleteOutput();
+
+        /// <summary>A graceful close: the end of the input; the server then closes its side, which ends the reader.</summary>
+        public void Close() => ShutdownSend();
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_tls is not null)
+            {
+                await _tls.DisposeAsync();
+            }
+
+            await plain.DisposeAsync();
         }
     }
 }
