@@ -12,14 +12,29 @@ namespace Ftp.Embedded.Internal.Connections;
 internal sealed class SessionManager(ServerContext context)
 {
     private readonly ConcurrentDictionary<long, FtpSession> _sessions = new();
+    private readonly Lock _gate = new();
+    private bool _closing; // once set, a connection that comes through the pipeline late (a slow handshake) gets no session
 
     public int Count => _sessions.Count;
 
     /// <summary>The pipeline's last step: the session runs until its connection closes.</summary>
     public async ValueTask RunSessionAsync(FtpConnection connection)
     {
-        var session = new FtpSession(context, connection);
-        _sessions[connection.Id] = session;
+        FtpSession? session = null;
+        lock (_gate)
+        {
+            if (!_closing)
+            {
+                session = _sessions[connection.Id] = new FtpSession(context, connection);
+            }
+        }
+
+        if (session is null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await session.RunAsync().ConfigureAwait(false);
@@ -42,7 +57,7 @@ internal sealed class SessionManager(ServerContext context)
     /// <summary>Cuts every session now.</summary>
     public void AbortAll(string reason)
     {
-        foreach (var session in _sessions.Values)
+        foreach (var session in Close())
         {
             session.Abort(reason);
         }
@@ -54,7 +69,7 @@ internal sealed class SessionManager(ServerContext context)
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        var sessions = _sessions.Values.ToArray();
+        var sessions = Close();
         foreach (var session in sessions)
         {
             session.BeginShutdown();
@@ -96,6 +111,16 @@ internal sealed class SessionManager(ServerContext context)
         if (!await CompletesWithinAsync(all, TimeSpan.FromSeconds(2)).ConfigureAwait(false))
         {
             AbortAll("Server shutting down.");
+        }
+    }
+
+    /// <summary>Takes no more sessions; returns those open now.</summary>
+    private FtpSession[] Close()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            return _sessions.Values.ToArray();
         }
     }
 
