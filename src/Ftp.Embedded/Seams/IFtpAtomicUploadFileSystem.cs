@@ -22,35 +22,3 @@ public interface IFtpAtomicUploadFileSystem
     /// <returns>The upload; the engine disposes it.</returns>
     ValueTask<IFtpUpload> BeginUploadAsync(string path, CancellationToken cancellationToken);
 }
-
-/// <summary>An upload started by <see cref="IFtpAtomicUploadFileSystem.BeginUploadAsync"/>.</summary>
-/// <remarks>
-/// The engine writes the data to <see cref="Stream"/>, flushes it, calls <see cref="CommitAsync"/> once after a clean end,
-/// and disposes the upload. Disposing it without a commit (the client aborted, the connection broke, a quota or the disk
-/// ran out) discards everything written and leaves the previous file as it was.
-/// </remarks>
-public interface IFtpUpload : IAsyncDisposable
-{
-    /// <summary>Where the uploaded bytes are written.</summary>
-    Stream Stream { get; }
-
-    /// <summary>Makes the upload the file at its path, replacing any previous file there.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    ValueTask CommitAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// An optional capability of a provider: removing uploads that an earlier process left unfinished (temporary files of a
-/// process killed mid-upload, open multipart uploads). The server calls it in the background once it has started.
-/// </summary>
-public interface IFtpStaleUploadCleanup
-{
-    /// <summary>Removes unfinished uploads that nothing has written to for at least <paramref name="olderThan"/>.</summary>
-    /// <param name="olderThan">
-    /// How long an upload must have been idle to be stale: the server passes its data stall timeout plus a minute, since a
-    /// live transfer that moves nothing for longer has been ended by then.
-    /// </param>
-    /// <param name="cancellationToken">Cancelled when the server stops.</param>
-    /// <returns>How many unfinished uploads were removed.</returns>
-    ValueTask<int> RemoveStaleUploadsAsync(TimeSpan olderThan, CancellationToken cancellationToken);
-}
