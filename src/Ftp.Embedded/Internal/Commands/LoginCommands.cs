@@ -1,3 +1,4 @@
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
@@ -21,7 +22,7 @@ internal static class LoginCommands
             Logout(session);
         }
 
-        if (!session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
+        if (!session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
         {
             await session.ReplyAsync(530, "TLS is required: send AUTH TLS before logging in.");
             return;
@@ -83,7 +84,7 @@ internal static class LoginCommands
             return;
         }
 
-        if (user is not null && !session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
+        if (user is not null && !session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
         {
             // Defence in depth: USER let a name through that the authenticator does not treat as anonymous.
             user = null;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
-using Ftp.Embedded.Internal.Session;
 
 namespace Ftp.Embedded.Internal.Protocol;
 
@@ -93,7 +92,7 @@ internal static class ListingFormatter
         if (facts.HasFlag(MlstFacts.Perm))
         {
             written += Ascii(span[written..], "perm=");
-            written += Ascii(span[written..], Permissions(entry.IsDirectory, user, user.UploadOnlyDirectory is not null && Commands.Access.IsUploadOnly(user, VirtualPath.Combine(directory, entryName))));
+            written += Ascii(span[written..], Permissions(entry.IsDirectory, user, user.UploadOnlyDirectory is { } folder && VirtualPath.IsInFolder(VirtualPath.Combine(directory, entryName), folder)));
             span[written++] = (byte)';';
         }
 

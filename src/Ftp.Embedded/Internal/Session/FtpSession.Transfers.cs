@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Protocol;
 
 namespace Ftp.Embedded.Internal.Session;
 
