@@ -1,5 +1,4 @@
 using Ftp.Embedded.Internal.Access;
-using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
