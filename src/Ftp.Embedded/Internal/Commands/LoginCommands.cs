@@ -91,37 +91,7 @@ internal static class LoginCommands
 
         if (user is null || fileSystem is null)
         {
-            session.PendingUserName = null;
-            session.Phase = SessionPhase.AwaitingUser;
-            session.FailedLogins++;
-            context.Metrics.LoginFailed();
-            FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
-            context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
-            var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
-            if (bannedUntil is { } until)
-            {
-                FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
-                context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
-            }
-
-            var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, context.TimeProvider, session.Aborted);
-            }
-
-            await session.ReplyAsync(530, "Login incorrect.");
-            if (bannedUntil is not null)
-            {
-                await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
-                session.Phase = SessionPhase.Closing;
-            }
-            else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
-            {
-                await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
-                session.Phase = SessionPhase.Closing;
-            }
-
+            await LoginFailedAsync(session, userName);
             return;
         }
 
@@ -131,6 +101,42 @@ internal static class LoginCommands
         FtpLog.LoginSucceeded(context.Logger, session.Info.Id, user.Name);
         context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(session.Info, userName));
         await session.ReplyAsync(230, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+    }
+
+    /// <summary>A rejected login: counted, logged, perhaps banned, delayed, then 530 (and 421 when it was one too many).</summary>
+    private static async ValueTask LoginFailedAsync(FtpSession session, string userName)
+    {
+        var context = session.Context;
+        session.PendingUserName = null;
+        session.Phase = SessionPhase.AwaitingUser;
+        session.FailedLogins++;
+        context.Metrics.LoginFailed();
+        FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
+        context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
+        var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
+        if (bannedUntil is { } until)
+        {
+            FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
+            context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
+        }
+
+        var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.TimeProvider, session.Aborted);
+        }
+
+        await session.ReplyAsync(530, "Login incorrect.");
+        if (bannedUntil is not null)
+        {
+            await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
+            session.Phase = SessionPhase.Closing;
+        }
+        else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
+        {
+            await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
+            session.Phase = SessionPhase.Closing;
+        }
     }
 
     public static ValueTask Acct(FtpSession session, FtpRequest request, Pending pending)

@@ -60,15 +60,7 @@ internal static partial class ListingFormatter
 
         if (facts.HasFlag(MlstFacts.UnixMode))
         {
-            var mode = entry.UnixMode ?? (entry.IsDirectory ? 0b111_101_101 : 0b110_100_100);
-            written += Ascii(span[written..], "unix.mode=0");
-            var digits = (mode & 0xE00) != 0 ? 4 : 3;
-            for (var i = digits - 1; i >= 0; i--)
-            {
-                span[written++] = (byte)('0' + ((mode >> (3 * i)) & 7));
-            }
-
-            span[written++] = (byte)';';
+            written += WriteUnixMode(span[written..], entry.UnixMode ?? (entry.IsDirectory ? 0b111_101_101 : 0b110_100_100));
         }
 
         span[written++] = (byte)' ';
@@ -76,6 +68,20 @@ internal static partial class ListingFormatter
         span[written++] = (byte)'\r';
         span[written++] = (byte)'\n';
         output.Advance(written);
+    }
+
+    /// <summary>Writes <c>unix.mode=0644;</c>, with a fourth digit when setuid, setgid or sticky bits are set.</summary>
+    private static int WriteUnixMode(Span<byte> span, int mode)
+    {
+        var written = Ascii(span, "unix.mode=0");
+        var digits = (mode & 0xE00) != 0 ? 4 : 3;
+        for (var i = digits - 1; i >= 0; i--)
+        {
+            span[written++] = (byte)('0' + ((mode >> (3 * i)) & 7));
+        }
+
+        span[written++] = (byte)';';
+        return written;
     }
 
     /// <summary>The FEAT line's fact list: every supported fact, the selected ones marked with <c>*</c>.</summary>
