@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using FtpWire;
 
 namespace Ftp.Embedded.Load;
 
@@ -30,7 +31,7 @@ internal sealed partial class LoadRun
 
         await Task.Delay(1000, cancellationToken); // let the server reap the sessions of earlier tests
         var before = _o.ServerPid is { } pid0 ? ProcStats.TreeMemoryBytes(pid0) : null;
-        var held = new List<FtpControl>(Math.Min(n, 1_000_000));
+        var held = new List<FtpWireClient>(Math.Min(n, 1_000_000));
         var errors = new Dictionary<string, int>();
         var addressesUsed = new SortedSet<string>(StringComparer.Ordinal);
         var reserved = 0;
@@ -52,6 +53,7 @@ internal sealed partial class LoadRun
             stop.Cancel();
         }
 
+        var wire = Wire(null, _o.Timeout, 256);
         m.Start();
         var t0 = Stopwatch.GetTimestamp();
 
@@ -67,10 +69,10 @@ internal sealed partial class LoadRun
 
                 var attempt = Interlocked.Increment(ref attempts);
                 var local = first is null ? null : Offset(first, attempt / _o.IdlePerAddress);
-                FtpControl? s = null;
+                FtpWireClient? s = null;
                 try
                 {
-                    s = await FtpControl.ConnectAsync(_server, local, _o.Timeout, stop.Token, 256);
+                    s = await FtpWireClient.ConnectAsync(_server, local is null ? wire : wire with { Source = local }, stop.Token);
                     await s.LoginAsync(_o.LoginUser, _o.LoginPassword, stop.Token);
                     lock (held)
                     {
@@ -89,7 +91,7 @@ internal sealed partial class LoadRun
                     Interlocked.Decrement(ref reserved);
                     return;
                 }
-                catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpReplyException or InvalidDataException)
+                catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpWireTimeoutException or FtpReplyException or InvalidDataException)
                 {
                     Interlocked.Decrement(ref reserved);
                     lock (errors)
@@ -163,13 +165,13 @@ internal sealed partial class LoadRun
             var f0 = Stopwatch.GetTimestamp();
             try
             {
-                using var s = await FtpControl.ConnectAsync(_server, null, TimeSpan.FromSeconds(30), cancellationToken, 256);
+                using var s = await FtpWireClient.ConnectAsync(_server, Wire(null, TimeSpan.FromSeconds(30), 256), cancellationToken);
                 await s.LoginAsync(_o.LoginUser, _o.LoginPassword, cancellationToken);
-                await s.ExpectAsync("NOOP", cancellationToken);
+                await s.ExpectCompletionAsync("NOOP", cancellationToken);
                 fresh.Add(Stopwatch.GetElapsedTime(f0).TotalMilliseconds);
                 await s.QuitAsync(TimeSpan.FromSeconds(5));
             }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpReplyException or InvalidDataException)
+            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpWireTimeoutException or FtpReplyException or InvalidDataException)
             {
                 freshError = ErrorKey(ex);
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FtpWire;
 
 namespace Ftp.Embedded.Load;
 
@@ -41,10 +42,10 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
         _server = new IPEndPoint(address, _o.Port);
         using var s = await OpenAsync();
-        LoginDir = FtpControl.ParsePwd((await s.ExpectAsync("PWD", cancellationToken, 257)).FirstLine);
+        LoginDir = FtpWireParser.ParsePwd((await s.ExpectAsync("PWD", 257, cancellationToken)).FirstLine);
         WorkDir = _o.WorkDir ?? LoginDir;
         var feat = await s.CommandAsync("FEAT", cancellationToken);
-        _feat = feat.IsCompletion ? [.. feat.Text.Split('\n').Skip(1).SkipLast(1).Select(l => l.Trim())] : [];
+        _feat = feat.IsCompletion ? [.. feat.Lines.Skip(1).SkipLast(1).Select(l => l.Trim())] : [];
         var name = string.Create(CultureInfo.InvariantCulture, $"ftpload-{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
         var dir = Join(WorkDir, name);
         var mkd = await s.CommandAsync("MKD " + dir, cancellationToken);
@@ -100,7 +101,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
             await s.QuitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpReplyException or InvalidDataException)
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpWireTimeoutException or FtpReplyException or InvalidDataException)
         {
             await log.WriteLineAsync($"# cleanup: cannot remove {_runDir}: {ex.Message}");
         }
@@ -125,14 +126,14 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
     {
         using var s = await OpenAsync();
         var path = await EnsureFileAsync(s, BigName, _o.BigBytes);
-        await s.ExpectAsync("TYPE I", cancellationToken);
+        await s.ExpectCompletionAsync("TYPE I", cancellationToken);
         var buffer = new byte[MiB];
         var rates = new List<double>();
         m.Start();
         for (var i = 0; i < _o.TransferRuns; i++)
         {
             var t0 = Stopwatch.GetTimestamp();
-            var got = await s.ReceiveAsync("RETR " + path, buffer, null, _o.TransferLimit, cancellationToken);
+            var got = await s.DownloadAsync("RETR " + path, buffer, null, _o.TransferLimit, cancellationToken);
             rates.Add(got / Stopwatch.GetElapsedTime(t0).TotalSeconds / MB);
             if (got != _o.BigBytes)
             {
@@ -154,19 +155,19 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
     {
         var path = Join(NeedRunDir(), "stor-1g.bin");
         using var s = await OpenAsync();
-        await s.ExpectAsync("TYPE I", cancellationToken);
+        await s.ExpectCompletionAsync("TYPE I", cancellationToken);
         var rates = new List<double>();
         long stored = -1;
         // One untimed upload first: the first large writes into a freshly made data tree were measured 2-6 times slower
         // than the next ones on every server (the filesystem's allocator warming up), which would favour whichever
         // server runs later.
-        await s.SendAsync("STOR " + path, _pattern, _o.BigBytes, _o.TransferLimit, cancellationToken);
+        await s.UploadAsync("STOR " + path, _pattern, _o.BigBytes, _o.TransferLimit, cancellationToken);
         await s.CommandAsync("DELE " + path, cancellationToken);
         m.Start();
         for (var i = 0; i < _o.TransferRuns; i++)
         {
             var t0 = Stopwatch.GetTimestamp();
-            var sent = await s.SendAsync("STOR " + path, _pattern, _o.BigBytes, _o.TransferLimit, cancellationToken);
+            var sent = await s.UploadAsync("STOR " + path, _pattern, _o.BigBytes, _o.TransferLimit, cancellationToken);
             rates.Add(sent / Stopwatch.GetElapsedTime(t0).TotalSeconds / MB);
             m.Pause(); // SIZE and DELE are not measured
             var size = await s.CommandAsync("SIZE " + path, cancellationToken);
@@ -206,21 +207,23 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         m.Start();
         var t0 = Stopwatch.GetTimestamp();
 
+        var wire = Wire(null, Min(_o.Timeout, TimeSpan.FromSeconds(10)), 256);
+
         async Task Worker(int w)
         {
             var mine = latencies[w] = [];
             while (Interlocked.Increment(ref next) <= count && Environment.TickCount64 < deadline && Volatile.Read(ref failedInARow) < 50)
             {
                 var c0 = Stopwatch.GetTimestamp();
-                FtpControl? s = null;
+                FtpWireClient? s = null;
                 try
                 {
-                    s = await FtpControl.ConnectAsync(_server, null, Min(_o.Timeout, TimeSpan.FromSeconds(10)), cancellationToken, 256);
+                    s = await FtpWireClient.ConnectAsync(_server, wire, cancellationToken);
                     await s.LoginAsync(_o.LoginUser, _o.LoginPassword, cancellationToken);
                     var quit = await s.CommandAsync("QUIT", cancellationToken);
                     if (quit.Code != 221)
                     {
-                        throw new FtpReplyException("QUIT", quit);
+                        throw FtpReplyException.Unexpected("QUIT", "221", quit);
                     }
 
                     var c1 = Stopwatch.GetTimestamp();
@@ -229,7 +232,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
                     Volatile.Write(ref failedInARow, 0);
                     InterlockedMax(ref lastEnd, c1);
                 }
-                catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpReplyException or InvalidDataException)
+                catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpWireTimeoutException or FtpReplyException or InvalidDataException)
                 {
                     lock (errors)
                     {
@@ -295,12 +298,12 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
         using var s = await OpenAsync();
         var dir = await EnsureListDirAsync(s);
-        await s.ExpectAsync("CWD " + dir, cancellationToken);
-        await s.ExpectAsync("TYPE A", cancellationToken);
+        await s.ExpectCompletionAsync("CWD " + dir, cancellationToken);
+        await s.ExpectCompletionAsync("TYPE A", cancellationToken);
         var buffer = new byte[256 * 1024];
         var listing = new MemoryStream();
         void Sink(ReadOnlyMemory<byte> data) => listing.Write(data.Span);
-        await s.ReceiveAsync(verb, buffer, null, TimeSpan.FromSeconds(120), cancellationToken); // warm-up, not timed
+        await s.DownloadAsync(verb, buffer, null, TimeSpan.FromSeconds(120), cancellationToken); // warm-up, not timed
         var times = new List<double>();
         var entries = new List<int>();
         m.Start();
@@ -309,7 +312,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         {
             listing.SetLength(0);
             var t0 = Stopwatch.GetTimestamp();
-            await s.ReceiveAsync(verb, buffer, Sink, TimeSpan.FromSeconds(120), cancellationToken);
+            await s.DownloadAsync(verb, buffer, Sink, TimeSpan.FromSeconds(120), cancellationToken);
             times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             m.Pause();
             entries.Add(CountEntries(listing.ToArray(), verb));
@@ -346,11 +349,11 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         }
 
         using var s = await OpenAsync();
-        await s.ExpectAsync("MKD " + dir, cancellationToken, 257);
+        await s.ExpectAsync("MKD " + dir, 257, cancellationToken);
         var made = new List<string>();
         _madeDirs.Add((dir, made));
-        await s.ExpectAsync("CWD " + dir, cancellationToken);
-        await s.ExpectAsync("TYPE I", cancellationToken);
+        await s.ExpectCompletionAsync("CWD " + dir, cancellationToken);
+        await s.ExpectCompletionAsync("TYPE I", cancellationToken);
         var buffer = new byte[64 * 1024];
         var received = new MemoryStream();
         void Sink(ReadOnlyMemory<byte> data) => received.Write(data.Span);
@@ -361,7 +364,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         for (var i = 0; i < count; i++)
         {
             var file = string.Create(CultureInfo.InvariantCulture, $"s{i:D5}.bin");
-            await s.SendAsync("STOR " + file, payloads[i], payloads[i].Length, TimeSpan.FromSeconds(60), cancellationToken);
+            await s.UploadAsync("STOR " + file, payloads[i], payloads[i].Length, TimeSpan.FromSeconds(60), cancellationToken);
             made.Add(file);
             if (Environment.TickCount64 > deadline)
             {
@@ -373,7 +376,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         for (var i = 0; i < count; i++)
         {
             received.SetLength(0);
-            await s.ReceiveAsync(string.Create(CultureInfo.InvariantCulture, $"RETR s{i:D5}.bin"), buffer, Sink, TimeSpan.FromSeconds(60), cancellationToken);
+            await s.DownloadAsync(string.Create(CultureInfo.InvariantCulture, $"RETR s{i:D5}.bin"), buffer, Sink, TimeSpan.FromSeconds(60), cancellationToken);
             if (!received.GetBuffer().AsSpan(0, (int)received.Length).SequenceEqual(payloads[i]))
             {
                 bad++;
@@ -415,21 +418,21 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         m.Pause(); // logins are not part of the measurement
         for (var round = 0; round < _o.TransferRuns; round++)
         {
-            var sessions = new List<FtpControl>();
+            var sessions = new List<FtpWireClient>();
             try
             {
                 for (var i = 0; i < k; i++)
                 {
                     var s = await OpenAsync();
                     sessions.Add(s);
-                    await s.ExpectAsync("TYPE I", cancellationToken);
+                    await s.ExpectCompletionAsync("TYPE I", cancellationToken);
                 }
 
                 m.Resume();
                 var t0 = Stopwatch.GetTimestamp();
                 var ends = await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
                 {
-                    var got = await s.ReceiveAsync("RETR " + path, new byte[MiB], null, _o.TransferLimit, cancellationToken);
+                    var got = await s.DownloadAsync("RETR " + path, new byte[MiB], null, _o.TransferLimit, cancellationToken);
                     return (Got: got, End: Stopwatch.GetTimestamp());
                 }, cancellationToken)));
                 m.Pause();
@@ -460,11 +463,11 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
     // ---------------------------------------------------------------- helpers
 
-    private Task<FtpControl> OpenAsync() => OpenAsync(_o.User!, _o.Password!, null);
+    private Task<FtpWireClient> OpenAsync() => OpenAsync(_o.User!, _o.Password!, null);
 
-    private async Task<FtpControl> OpenAsync(string user, string password, IPAddress? local, int bufferSize = 4096)
+    private async Task<FtpWireClient> OpenAsync(string user, string password, IPAddress? local, int bufferSize = 4096)
     {
-        var s = await FtpControl.ConnectAsync(_server, local, _o.Timeout, cancellationToken, bufferSize);
+        var s = await FtpWireClient.ConnectAsync(_server, Wire(local, _o.Timeout, bufferSize), cancellationToken);
         try
         {
             await s.LoginAsync(user, password, cancellationToken);
@@ -477,10 +480,20 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         }
     }
 
+    /// <summary>
+    /// How the load tool connects: lenient framing (it measures any server), TCP_NODELAY, a small reply buffer that
+    /// grows up to 64 KiB per line, multi-line replies up to 10,000 lines or 1 MiB.
+    /// </summary>
+    private static FtpWireOptions Wire(IPAddress? local, TimeSpan timeout, int bufferSize) => new()
+    {
+        Source = local, Timeout = timeout, BufferSize = bufferSize, NoDelay = true, Strict = false,
+        MaxLineLength = 64 * 1024, MaxReplyLines = 10_000, MaxReplyBytes = 1024 * 1024,
+    };
+
     private string NeedRunDir() => _runDir ?? throw new InvalidOperationException(_runDirError);
 
     /// <summary>The prepared file in --pubdir when it has the right size, else one uploaded now (not timed).</summary>
-    private async Task<string> EnsureFileAsync(FtpControl s, string name, long size)
+    private async Task<string> EnsureFileAsync(FtpWireClient s, string name, long size)
     {
         if (_files.TryGetValue(name, out var known))
         {
@@ -488,7 +501,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         }
 
         var path = Join(_o.PubDir, name);
-        await s.ExpectAsync("TYPE I", cancellationToken);
+        await s.ExpectCompletionAsync("TYPE I", cancellationToken);
         var reply = await s.CommandAsync("SIZE " + path, cancellationToken);
         string why;
         if (reply.Code == 213 && long.TryParse(reply.FirstLine[4..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var got))
@@ -512,13 +525,13 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
         var upload = Join(_runDir, name);
         await log.WriteLineAsync($"# {path} not usable ({why}); uploading {size} bytes to {upload} first (not timed)");
-        await s.SendAsync("STOR " + upload, _pattern, size, _o.TransferLimit, cancellationToken);
+        await s.UploadAsync("STOR " + upload, _pattern, size, _o.TransferLimit, cancellationToken);
         _uploaded.Add(upload);
         return _files[name] = upload;
     }
 
     /// <summary>The prepared directory of --list-files files in --pubdir when CWD works, else one made now (not timed).</summary>
-    private async Task<string> EnsureListDirAsync(FtpControl s)
+    private async Task<string> EnsureListDirAsync(FtpWireClient s)
     {
         if (_files.TryGetValue(ListDirName, out var known))
         {
@@ -539,11 +552,11 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
         var dir = Join(_runDir, ListDirName);
         await log.WriteLineAsync($"# {path} not usable (CWD: {cwd.FirstLine}); creating {_o.ListFiles} files in {dir} first (not timed)");
-        await s.ExpectAsync("MKD " + dir, cancellationToken, 257);
+        await s.ExpectAsync("MKD " + dir, 257, cancellationToken);
         var made = new List<string>();
         _madeDirs.Add((dir, made));
-        await s.ExpectAsync("CWD " + dir, cancellationToken);
-        await s.ExpectAsync("TYPE I", cancellationToken);
+        await s.ExpectCompletionAsync("CWD " + dir, cancellationToken);
+        await s.ExpectCompletionAsync("TYPE I", cancellationToken);
         var deadline = Environment.TickCount64 + 900_000;
         for (var i = 0; i < _o.ListFiles; i++)
         {
@@ -554,7 +567,7 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
             var file = string.Create(CultureInfo.InvariantCulture, $"file{i:D5}.txt");
             var content = Encoding.ASCII.GetBytes(i.ToString("D63", CultureInfo.InvariantCulture) + "\n");
-            await s.SendAsync("STOR " + file, content, content.Length, TimeSpan.FromSeconds(60), cancellationToken);
+            await s.UploadAsync("STOR " + file, content, content.Length, TimeSpan.FromSeconds(60), cancellationToken);
             made.Add(file);
         }
 

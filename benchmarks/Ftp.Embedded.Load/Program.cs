@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Ftp.Embedded.Load;
+using FtpWire;
 
 // Socket completions run on the event thread instead of hopping to the thread pool: on a 2-core machine shared with
 // the server this halves the client's CPU per transfer, so that the client limits the figures as little as
@@ -80,7 +81,7 @@ try
 {
     await run.SetupAsync();
 }
-catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpReplyException or InvalidDataException)
+catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or FtpWireTimeoutException or FtpReplyException or InvalidDataException)
 {
     var message = $"cannot log in to {options.Host}:{options.Port} as {options.User}: {LoadRun.ErrorKey(ex)}";
     foreach (var test in options.Tests)

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
+using FtpWire;
 using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded.Fuzz;
@@ -39,6 +39,9 @@ internal static partial class SessionTarget
     private static readonly TimeSpan ReplyWait = TimeSpan.FromMilliseconds(50);
     private static readonly byte[] DataPayload = "fuzz data\r\nbare LF\nbare CR\rend\r\n"u8.ToArray();
     private static readonly Lazy<Harness> Shared = new(Harness.Start);
+
+    /// <summary>The control connection: the greeting is the reply checker's; the input's deadline bounds every operation.</summary>
+    private static readonly FtpWireOptions Wire = new() { ExpectGreeting = false, Timeout = Timeout.InfiniteTimeSpan };
 
     public static bool Verbose { get; set; }
 
@@ -103,12 +106,6 @@ internal static partial class SessionTarget
         return chunks;
     }
 
-    [GeneratedRegex(@"^227 .*\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)")]
-    private static partial Regex PasvReply();
-
-    [GeneratedRegex(@"^229 .*\(\|\|\|(\d+)\|\)")]
-    private static partial Regex EpsvReply();
-
     [GeneratedRegex(@"^\..*\.[0-9a-f]{8}\.part$")]
     private static partial Regex PartialUpload();
 
@@ -117,11 +114,11 @@ internal static partial class SessionTarget
     {
         private readonly FtpServer _server;
         private readonly SwitchableFileSystemProvider _fileSystems;
-        private readonly Socket? _activeListener;
+        private readonly FtpActiveListener? _activeListener;
         private readonly List<Task> _dataTasks = [];
         private string _phase = "starting";
 
-        private Harness(FtpServer server, SwitchableFileSystemProvider fileSystems, Socket? activeListener)
+        private Harness(FtpServer server, SwitchableFileSystemProvider fileSystems, FtpActiveListener? activeListener)
         {
             _server = server;
             _fileSystems = fileSystems;
@@ -154,7 +151,9 @@ internal static partial class SessionTarget
             };
 
             var fileSystems = new SwitchableFileSystemProvider();
-            var activeListener = ListenForActiveConnections();
+            // The preferred port, or any free one when another fuzzing process has it.
+            var activeListener = FtpActiveListener.TryListen(IPAddress.Loopback, PreferredActivePort, 0);
+            ActivePort = activeListener?.EndPoint.Port ?? -1;
             var policy = new HarnessDataChannelPolicy(new DefaultDataChannelPolicy(Options.Create(options)));
             var server = FtpServer.Create(options, fileSystems, authenticators, policy,
                 new CrashingLoggerFactory(), new FastHeartbeatTimeProvider());
@@ -182,9 +181,8 @@ internal static partial class SessionTarget
 
             DataProtected = false;
             _phase = "connecting";
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), cancellationToken);
-            await using var connection = new Connection(this, socket, input);
+            var client = await FtpWireClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), Wire, cancellationToken);
+            await using var connection = new Connection(this, client, input);
             await connection.RunAsync(Split(input), cancellationToken);
 
             _phase = "waiting for the data connections to close";
@@ -280,17 +278,20 @@ internal static partial class SessionTarget
         {
             var task = Task.Run(async () =>
             {
-                using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Socket data;
                 try
                 {
-                    await data.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+                    data = await FtpWireClient.ConnectDataAsync(new IPEndPoint(IPAddress.Loopback, port), null, TimeLimit);
                 }
                 catch (SocketException)
                 {
                     return; // A later PASV closed that listener already.
                 }
 
-                await ExchangeDataAsync(data, DataProtected);
+                using (data)
+                {
+                    await ExchangeDataAsync(data, DataProtected);
+                }
             });
             lock (_dataTasks)
             {
@@ -313,17 +314,12 @@ internal static partial class SessionTarget
             {
                 if (protect)
                 {
-                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false, (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
-                    stream = ssl;
-                    await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+                    stream = await FtpWireClient.ClientTlsAsync(stream, Timeout.InfiniteTimeSpan);
                 }
 
                 await stream.WriteAsync(DataPayload);
                 data.Shutdown(SocketShutdown.Send);
-                var buffer = new byte[64 * 1024];
-                while (await stream.ReadAsync(buffer) > 0)
-                {
-                }
+                await FtpWireClient.DrainAsync(stream, CancellationToken.None);
             }
             catch (Exception ex) when (ex is IOException or SocketException or System.Security.Authentication.AuthenticationException)
             {
@@ -339,8 +335,9 @@ internal static partial class SessionTarget
             }
         }
 
-        private async Task AcceptActiveAsync(Socket listener)
+        private async Task AcceptActiveAsync(FtpActiveListener listener)
         {
+            listener.Timeout = Timeout.InfiniteTimeSpan;
             while (true)
             {
                 var data = await listener.AcceptAsync();
@@ -356,28 +353,6 @@ internal static partial class SessionTarget
                     _dataTasks.Add(task);
                 }
             }
-        }
-
-        private static Socket? ListenForActiveConnections()
-        {
-            foreach (var port in new[] { PreferredActivePort, 0 })
-            {
-                var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                    listener.Listen(16);
-                    ActivePort = ((IPEndPoint)listener.LocalEndPoint!).Port;
-                    return listener;
-                }
-                catch (SocketException)
-                {
-                    // Taken, by another fuzzing process perhaps: take any free port.
-                    listener.Dispose();
-                }
-            }
-
-            return null;
         }
 
         private static async Task<InMemoryFileSystem> CreateFileSystemAsync()
@@ -419,23 +394,24 @@ internal static partial class SessionTarget
         }
     }
 
-    /// <summary>One control connection: sends the input, reads and checks every reply line.</summary>
+    /// <summary>
+    /// One control connection: sends the input through the wire client, reads and checks every reply line from the
+    /// client's stream with the reply checker (not with the client's reader, which would stop at the first bad line).
+    /// </summary>
     private sealed class Connection : IAsyncDisposable
     {
         private readonly Harness _harness;
-        private readonly Socket _socket;
+        private readonly FtpWireClient _client;
         private readonly byte[] _input;
         private readonly ReplyChecker _checker;
-        private Stream _stream;
         private Task<ReaderEnd>? _reader;
         private int _sentLines;
 
-        public Connection(Harness harness, Socket socket, byte[] input)
+        public Connection(Harness harness, FtpWireClient client, byte[] input)
         {
             _harness = harness;
-            _socket = socket;
+            _client = client;
             _input = input;
-            _stream = new NetworkStream(socket, ownsSocket: false);
             _checker = new ReplyChecker(input, OnReply);
         }
 
@@ -445,15 +421,7 @@ internal static partial class SessionTarget
         /// </summary>
         public async ValueTask DisposeAsync()
         {
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-            }
-
-            _socket.Close();
+            _client.Close();
             if (_reader is { } reader)
             {
                 try
@@ -465,18 +433,18 @@ internal static partial class SessionTarget
                 }
             }
 
-            await _stream.DisposeAsync();
+            await _client.Stream.DisposeAsync();
         }
 
         public async Task RunAsync(List<byte[]> chunks, CancellationToken cancellationToken)
         {
-            var reader = _reader = _checker.StartReading(_stream, cancellationToken);
+            var reader = _reader = _checker.StartReading(_client.Stream, cancellationToken);
             await _checker.WaitForLinesAsync(1, reader, Timeout.InfiniteTimeSpan, cancellationToken); // The greeting.
             for (var i = 0; i < chunks.Count && !reader.IsCompleted; i++)
             {
                 try
                 {
-                    await _stream.WriteAsync(chunks[i], cancellationToken);
+                    await _client.SendRawAsync(chunks[i], cancellationToken);
                     _sentLines += chunks[i].AsSpan().Count((byte)'\n');
                 }
                 catch (IOException)
@@ -492,9 +460,9 @@ internal static partial class SessionTarget
                 await _checker.WaitForLinesAsync(_checker.Lines + 1, reader, ReplyWait, cancellationToken);
                 if (reader.IsCompleted && reader.Result == ReaderEnd.TlsRequested)
                 {
-                    if (await TryStartTlsAsync(cancellationToken))
+                    if (await _client.TryUpgradeToTlsAsync(cancellationToken))
                     {
-                        reader = _reader = _checker.StartReading(_stream, cancellationToken);
+                        reader = _reader = _checker.StartReading(_client.Stream, cancellationToken);
                     }
                     else
                     {
@@ -507,13 +475,7 @@ internal static partial class SessionTarget
             // close_notify is sent: SslStream.ShutdownAsync would run inside OpenSSL beside the reader's read of the same
             // connection (OpenSSL connections are not thread-safe), and it fails anyway while TLS 1.3 post-handshake
             // messages are unread ("shutdown while in init"). The server sees the end of the stream all the same.
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (SocketException)
-            {
-            }
+            _client.ShutdownSend();
 
             while (true)
             {
@@ -524,29 +486,10 @@ internal static partial class SessionTarget
                 }
 
                 // 234 after the input ended: no handshake can follow, the server must give up on it and close.
-                reader = _reader = _checker.StartReading(_stream, cancellationToken);
+                reader = _reader = _checker.StartReading(_client.Stream, cancellationToken);
             }
 
             _checker.CheckEnd(_sentLines);
-        }
-
-        private async Task<bool> TryStartTlsAsync(CancellationToken cancellationToken)
-        {
-            var ssl = new SslStream(new NetworkStream(_socket, ownsSocket: false), leaveInnerStreamOpen: false,
-                (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
-            try
-            {
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, cancellationToken);
-                _stream = ssl;
-                return true;
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
-            {
-                // The server refused (bytes smuggled after AUTH) or gave up: read to the end on the plain stream.
-                await ssl.DisposeAsync();
-                _stream = new NetworkStream(_socket, ownsSocket: false);
-                return false;
-            }
         }
 
         private void OnReply(string line)
@@ -570,20 +513,28 @@ internal static partial class SessionTarget
                 _harness.DataProtected = line.Contains("Private", StringComparison.Ordinal);
             }
 
-            if (PasvReply().Match(line) is { Success: true } pasv)
+            // 227 and 229 answer PASV and EPSV only: each must name a data port, and 227 the control connection's address.
+            if (line.StartsWith("227 ", StringComparison.Ordinal))
             {
-                var address = string.Join('.', Enumerable.Range(1, 4).Select(i => pasv.Groups[i].Value));
-                if (address != "127.0.0.1")
+                if (!FtpWireParser.TryParsePasv(line, out var address, out var port))
+                {
+                    Fail($"227 names no address and port: {line}", _input);
+                }
+                else if (!address.Equals(IPAddress.Loopback))
                 {
                     Fail($"227 announces {address}, not the control connection's address: {line}", _input);
                 }
 
-                _harness.ConnectData((int.Parse(pasv.Groups[5].Value, System.Globalization.CultureInfo.InvariantCulture) << 8)
-                                     + int.Parse(pasv.Groups[6].Value, System.Globalization.CultureInfo.InvariantCulture));
+                _harness.ConnectData(port);
             }
-            else if (EpsvReply().Match(line) is { Success: true } epsv)
+            else if (line.StartsWith("229 ", StringComparison.Ordinal))
             {
-                _harness.ConnectData(int.Parse(epsv.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                if (!FtpWireParser.TryParseEpsv(line, out var port))
+                {
+                    Fail($"229 names no port: {line}", _input);
+                }
+
+                _harness.ConnectData(port);
             }
         }
     }

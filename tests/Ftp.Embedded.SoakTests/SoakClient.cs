@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using FtpWire;
 
 namespace Ftp.Embedded.SoakTests;
 
@@ -20,7 +20,7 @@ internal sealed record UploadRecord(string Home, string Name, int Length, byte[]
 /// server acknowledged with 226 is recorded; the oldest are checked through the filesystem and deleted with DELE, so
 /// memory stays bounded however long it runs.
 /// </summary>
-internal sealed partial class SoakClient
+internal sealed class SoakClient
 {
     private const int MaxFileSize = 1024 * 1024;
     private const int KeptFiles = 2;
@@ -31,6 +31,7 @@ internal sealed partial class SoakClient
 
     private readonly int _id;
     private readonly IPEndPoint _server;
+    private readonly FtpWireOptions _wire;
     private readonly InMemoryFileSystem _fileSystem;
     private SoakStats _stats = new();
     private readonly Random _random;
@@ -46,6 +47,11 @@ internal sealed partial class SoakClient
         _server = server;
         _fileSystem = fileSystem;
         _random = new Random(HashCode.Combine(seed, id));
+        // The greeting is read here (421 is counted, not an error); lines longer than 8 KiB are an error.
+        _wire = new FtpWireOptions
+        {
+            Source = local, NoDelay = true, ExpectGreeting = false, Timeout = OperationTimeout, BufferSize = 8 * 1024, MaxLineLength = 8 * 1024,
+        };
     }
 
     public IPAddress Local { get; }
@@ -100,7 +106,7 @@ internal sealed partial class SoakClient
 
     private async Task SessionAsync(CancellationToken stop, CancellationToken hardStop)
     {
-        using var control = await Bounded(t => ControlConnection.ConnectAsync(Local, _server, t), hardStop);
+        using var control = await Bounded(t => FtpWireClient.ConnectAsync(_server, _wire, t), hardStop);
         SoakStats.Add(ref _stats.Sessions);
         var greeting = await Bounded(control.ReadReplyAsync, hardStop);
         if (greeting.Code == 421)
@@ -168,7 +174,7 @@ internal sealed partial class SoakClient
     }
 
     /// <summary>One round; false when it reset the control connection (the session is over).</summary>
-    private async Task<bool> RoundAsync(ControlConnection control, string home, Round round, CancellationToken hardStop)
+    private async Task<bool> RoundAsync(FtpWireClient control, string home, Round round, CancellationToken hardStop)
     {
         var size = NextSize();
         _random.NextBytes(_content.AsSpan(0, size));
@@ -190,7 +196,7 @@ internal sealed partial class SoakClient
         }
     }
 
-    private async Task<bool> UploadAsync(ControlConnection control, string name, string stored, int size, CancellationToken hardStop)
+    private async Task<bool> UploadAsync(FtpWireClient control, string name, string stored, int size, CancellationToken hardStop)
     {
         using var data = await OpenPassiveAsync(control, hardStop);
         if (data is null)
@@ -203,7 +209,7 @@ internal sealed partial class SoakClient
             return false;
         }
 
-        await Bounded(t => SendAllAsync(data, size, t), hardStop);
+        await Bounded(t => FtpWireClient.SendAllAsync(data, _content.AsMemory(0, size), t), hardStop);
         data.Shutdown(SocketShutdown.Send);
         data.Dispose();
         var done = await Bounded(control.ReadReplyAsync, hardStop);
@@ -218,7 +224,7 @@ internal sealed partial class SoakClient
         return true;
     }
 
-    private async Task<bool> DownloadAsync(ControlConnection control, string name, int size, CancellationToken hardStop)
+    private async Task<bool> DownloadAsync(FtpWireClient control, string name, int size, CancellationToken hardStop)
     {
         using var data = await OpenPassiveAsync(control, hardStop);
         if (data is null || !Expect("RETR", await Command(control, $"RETR {name}", hardStop), 150))
@@ -245,7 +251,7 @@ internal sealed partial class SoakClient
     }
 
     /// <summary>An upload cut by ABOR, by a reset data connection, or by a reset control connection.</summary>
-    private async Task<bool> CutUploadAsync(ControlConnection control, string name, string stored, int size, Round round, CancellationToken hardStop)
+    private async Task<bool> CutUploadAsync(FtpWireClient control, string name, string stored, int size, Round round, CancellationToken hardStop)
     {
         using var data = await OpenPassiveAsync(control, hardStop);
         if (data is null || !Expect("STOR", await Command(control, $"STOR {name}", hardStop), 150))
@@ -253,16 +259,16 @@ internal sealed partial class SoakClient
             return true;
         }
 
-        await Bounded(t => SendAllAsync(data, _random.Next(size + 1), t), hardStop);
+        await Bounded(t => FtpWireClient.SendAllAsync(data, _content.AsMemory(0, _random.Next(size + 1)), t), hardStop);
         switch (round)
         {
             case Round.ResetControlUpload:
-                ResetSocket(data);
+                FtpWireClient.Reset(data);
                 control.Reset();
                 SoakStats.Add(ref _stats.ControlResets);
                 return false;
             case Round.ResetDataUpload:
-                ResetSocket(data);
+                FtpWireClient.Reset(data);
                 Expect("STOR cut by RST", await Bounded(control.ReadReplyAsync, hardStop), 426);
                 SoakStats.Add(ref _stats.DataResetUploads);
                 break;
@@ -284,7 +290,7 @@ internal sealed partial class SoakClient
     }
 
     /// <summary>A download cut by ABOR, by a reset data connection, or by a reset control connection.</summary>
-    private async Task<bool> CutDownloadAsync(ControlConnection control, string name, int size, Round round, CancellationToken hardStop)
+    private async Task<bool> CutDownloadAsync(FtpWireClient control, string name, int size, Round round, CancellationToken hardStop)
     {
         using var data = await OpenPassiveAsync(control, hardStop);
         if (data is null || !Expect("RETR", await Command(control, $"RETR {name}", hardStop), 150))
@@ -301,12 +307,12 @@ internal sealed partial class SoakClient
         switch (round)
         {
             case Round.ResetControlDownload:
-                ResetSocket(data);
+                FtpWireClient.Reset(data);
                 control.Reset();
                 SoakStats.Add(ref _stats.ControlResets);
                 return false;
             case Round.ResetDataDownload:
-                ResetSocket(data);
+                FtpWireClient.Reset(data);
                 // 226 when the whole file was already in the socket buffers before the reset.
                 Expect("RETR cut by RST", await Bounded(control.ReadReplyAsync, hardStop), 426, 226);
                 SoakStats.Add(ref _stats.DataResetDownloads);
@@ -327,7 +333,7 @@ internal sealed partial class SoakClient
         }
     }
 
-    private async Task ListAsync(ControlConnection control, CancellationToken hardStop)
+    private async Task ListAsync(FtpWireClient control, CancellationToken hardStop)
     {
         using var data = await OpenPassiveAsync(control, hardStop);
         var command = _random.Next(3) switch
@@ -341,12 +347,7 @@ internal sealed partial class SoakClient
             return;
         }
 
-        await Bounded(async t =>
-        {
-            while (await data.ReceiveAsync(_chunk, SocketFlags.None, t) > 0)
-            {
-            }
-        }, hardStop);
+        await Bounded(t => FtpWireClient.DrainAsync(data, _chunk, t), hardStop);
         if (Expect($"{command} end", await Bounded(control.ReadReplyAsync, hardStop), 226))
         {
             SoakStats.Add(ref _stats.Listings);
@@ -357,7 +358,7 @@ internal sealed partial class SoakClient
     /// Checks the oldest stored upload through the filesystem, then deletes it: with DELE when it lies in this session's
     /// home, through the filesystem when an earlier session of the other user stored it.
     /// </summary>
-    private async Task RetireAsync(ControlConnection control, string home, CancellationToken hardStop)
+    private async Task RetireAsync(FtpWireClient control, string home, CancellationToken hardStop)
     {
         var record = _files.Dequeue();
         await VerifyStoredAsync(record);
@@ -392,7 +393,7 @@ internal sealed partial class SoakClient
         SoakStats.Add(ref _stats.FilesVerified);
     }
 
-    private async Task<Socket?> OpenPassiveAsync(ControlConnection control, CancellationToken hardStop)
+    private async Task<Socket?> OpenPassiveAsync(FtpWireClient control, CancellationToken hardStop)
     {
         var extended = _random.Next(2) == 0;
         var reply = await Command(control, extended ? "EPSV" : "PASV", hardStop);
@@ -406,49 +407,20 @@ internal sealed partial class SoakClient
             return null;
         }
 
-        int port;
-        if (extended)
-        {
-            port = int.Parse(EpsvPort().Match(reply.Text).Groups[1].Value, CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            var m = PasvAddress().Match(reply.Text);
-            port = (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) << 8) + int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        }
-
-        var data = ControlConnection.Connectable(control.LocalAddress);
-        try
-        {
-            await Bounded(t => data.ConnectAsync(new IPEndPoint(_server.Address, port), t).AsTask(), hardStop);
-            return data;
-        }
-        catch
-        {
-            data.Dispose();
-            throw;
-        }
+        // From this client's address to the port named, on the server's address.
+        return await Bounded(t => control.ConnectPassiveAsync(reply, t), hardStop);
     }
 
-    private async Task SendAbortAsync(ControlConnection control, CancellationToken hardStop)
+    private async Task SendAbortAsync(FtpWireClient control, CancellationToken hardStop)
     {
         if (_random.Next(2) == 0)
         {
             // Telnet IP, then Synch (IAC as normal data, DM as urgent data), as RFC 959 describes for ABOR.
             await Bounded(t => control.SendRawAsync(TelnetInterrupt, t), hardStop);
-            await Bounded(t => control.SendRawAsync(TelnetSynch, t, urgent: true), hardStop);
+            await Bounded(t => control.SendUrgentAsync(TelnetSynch, t), hardStop);
         }
 
         await Bounded(t => control.SendAsync("ABOR", t), hardStop);
-    }
-
-    private async Task SendAllAsync(Socket data, int count, CancellationToken cancellationToken)
-    {
-        var offset = 0;
-        while (offset < count)
-        {
-            offset += await data.SendAsync(_content.AsMemory(offset, count - offset), SocketFlags.None, cancellationToken);
-        }
     }
 
     /// <summary>Receives until the end (or <paramref name="stopAfter"/> bytes), comparing with what was uploaded.</summary>
@@ -485,7 +457,7 @@ internal sealed partial class SoakClient
         _ => _random.Next(MaxFileSize + 1),
     };
 
-    private bool Expect(string what, Reply reply, params int[] codes)
+    private bool Expect(string what, FtpReply reply, params int[] codes)
     {
         if (codes.Contains(reply.Code))
         {
@@ -496,21 +468,8 @@ internal sealed partial class SoakClient
         return false;
     }
 
-    private static Task<Reply> Command(ControlConnection control, string line, CancellationToken hardStop)
+    private static Task<FtpReply> Command(FtpWireClient control, string line, CancellationToken hardStop)
         => Bounded(t => control.CommandAsync(line, t), hardStop);
-
-    private static void ResetSocket(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (SocketException)
-        {
-        }
-
-        socket.Dispose();
-    }
 
     /// <summary>Runs one operation within <see cref="OperationTimeout"/> and the hard stop.</summary>
     private static async Task<T> Bounded<T>(Func<CancellationToken, Task<T>> operation, CancellationToken hardStop)
@@ -526,10 +485,4 @@ internal sealed partial class SoakClient
         timeout.CancelAfter(OperationTimeout);
         await operation(timeout.Token);
     }
-
-    [GeneratedRegex(@"\(\|\|\|(\d+)\|\)")]
-    private static partial Regex EpsvPort();
-
-    [GeneratedRegex(@"\(\d+,\d+,\d+,\d+,(\d+),(\d+)\)")]
-    private static partial Regex PasvAddress();
 }
