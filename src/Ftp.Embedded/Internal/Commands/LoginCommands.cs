@@ -95,6 +95,12 @@ internal static class LoginCommands
             return;
         }
 
+        await LoginSucceededAsync(session, user, fileSystem, userName);
+    }
+
+    private static async ValueTask LoginSucceededAsync(FtpSession session, FtpUser user, IFtpFileSystem fileSystem, string userName)
+    {
+        var context = session.Context;
         session.PendingUserName = null;
         session.SetUser(user, fileSystem);
         session.Phase = SessionPhase.LoggedIn;
