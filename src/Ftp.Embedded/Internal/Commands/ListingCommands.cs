@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
@@ -83,15 +84,15 @@ internal static class ListingCommands
         var now = session.Context.TimeProvider.GetUtcNow();
         await session.StartTransferAsync(new ListingRequest(path, info, format, session.Settings.MlstFacts, session.User!, now)
         {
-            ProtectionRequired = Security.RequiresTls(session, forData: true),
+            ProtectionRequired = TlsRequirements.RequiresTls(session, forData: true),
         });
     }
 
     /// <summary>Resolves a listing argument (empty: the current directory) that the user may read; replies and returns null otherwise.</summary>
     private static async ValueTask<(string Path, FtpFileInfo Info)?> FindAsync(FtpSession session, string argument)
     {
-        var path = argument.Length > 0 ? await Access.ResolveAsync(session, argument) : session.CurrentDirectory;
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        var path = argument.Length > 0 ? await Permissions.ResolveAsync(session, argument) : session.CurrentDirectory;
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
@@ -24,8 +25,8 @@ internal static class TransferCommands
 
     public static async ValueTask Retr(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
         {
             return;
         }
@@ -59,7 +60,7 @@ internal static class TransferCommands
     {
         // Like STOR: Write permission, or the anonymous upload folder (a unique name is always a new file there).
         var user = session.User!;
-        if (!user.Can(FtpPermissions.Write) && !Access.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
+        if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
         {
             await session.ReplyAsync(550, "Permission denied.");
             return;
@@ -97,7 +98,7 @@ internal static class TransferCommands
 
     private static async ValueTask StoreAsync(FtpSession session, FtpRequest request, Pending pending, bool append)
     {
-        var path = await Access.RequirePathAsync(session, request);
+        var path = await Permissions.RequirePathAsync(session, request);
         if (path is null)
         {
             return;
@@ -105,7 +106,7 @@ internal static class TransferCommands
 
         var user = session.User!;
         var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
-        var uploadOnly = Access.IsUploadOnly(user, path);
+        var uploadOnly = Permissions.IsUploadOnly(user, path);
         if (!user.Can(FtpPermissions.Write) && !(uploadOnly && info is null && !append && pending.RestartOffset == 0))
         {
             await session.ReplyAsync(550, uploadOnly ? "Permission denied: files here cannot be overwritten." : "Permission denied.");
@@ -151,7 +152,7 @@ internal static class TransferCommands
 
     /// <summary>Starts a file transfer; the TLS policy for data connections is settled here, before the session runs it.</summary>
     private static ValueTask StartAsync(FtpSession session, TransferRequest request)
-        => session.StartTransferAsync(request with { ProtectionRequired = Security.RequiresTls(session, forData: true) });
+        => session.StartTransferAsync(request with { ProtectionRequired = TlsRequirements.RequiresTls(session, forData: true) });
 
     private static bool Binary(FtpSession session) => session.Settings.Type == DataType.Binary;
 }
