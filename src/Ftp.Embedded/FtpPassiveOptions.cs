@@ -19,30 +19,3 @@ public sealed class FtpPassiveOptions
     /// </summary>
     public IPAddress? PublicAddress { get; set; }
 }
-
-/// <summary>Active-mode (PORT/EPRT) settings.</summary>
-public sealed class FtpActiveOptions
-{
-    /// <summary>Whether PORT and EPRT are accepted. Default <see langword="true"/>.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>
-    /// Whether PORT/EPRT may name an address other than the client's own, or a port below 1024 (server-to-server
-    /// "FXP" transfers). Default <see langword="false"/>: such targets are refused, which prevents FTP bounce attacks (RFC 2577).
-    /// </summary>
-    public bool AllowThirdPartyTargets { get; set; }
-
-    /// <summary>Whether active connections are made from port 20 (needs privileges). Default <see langword="false"/>: an ephemeral port.</summary>
-    public bool UsePort20 { get; set; }
-}
-
-/// <summary>Upload settings.</summary>
-public sealed class FtpUploadOptions
-{
-    /// <summary>
-    /// Whether STOR without REST writes to a temporary file in the same directory and renames it over the target only
-    /// after the data connection closed cleanly, so that a failed upload leaves the previous file untouched.
-    /// Default <see langword="true"/>. APPE and REST+STOR always write in place, as resuming requires.
-    /// </summary>
-    public bool Atomic { get; set; } = true;
-}

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ftp.Embedded.Tests.Observability;

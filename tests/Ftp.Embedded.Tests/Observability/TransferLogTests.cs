@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace Ftp.Embedded.Tests.Observability;

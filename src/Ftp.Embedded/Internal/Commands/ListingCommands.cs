@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
@@ -8,20 +9,11 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>LIST, NLST, MLSD, MLST and STAT with a path. Listings stream: memory stays flat for any directory size.</summary>
 internal static class ListingCommands
 {
-    private const int FlushThreshold = 32 * 1024;
+    public static ValueTask List(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.List);
 
-    private enum Format
-    {
-        List,
-        Names,
-        Facts,
-    }
+    public static ValueTask Nlst(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.Names);
 
-    public static ValueTask List(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.List);
-
-    public static ValueTask Nlst(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.Names);
-
-    public static ValueTask Mlsd(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, Format.Facts);
+    public static ValueTask Mlsd(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.Facts);
 
     /// <summary>MLST (RFC 3659 section 7): the facts of one entry over the control connection.</summary>
     public static async ValueTask Mlst(FtpSession session, FtpRequest request, Pending pending)
@@ -68,7 +60,7 @@ internal static class ListingCommands
 
                 WriteSpace(writer);
                 ListingFormatter.WriteListLine(writer, entry, now);
-                if (writer.UnflushedBytes > FlushThreshold)
+                if (writer.UnflushedBytes > ListingRequest.FlushThreshold)
                 {
                     await writer.FlushAsync(ct);
                 }
@@ -76,88 +68,31 @@ internal static class ListingCommands
         }, "End of status.");
     }
 
-    private static async ValueTask StartAsync(FtpSession session, FtpRequest request, Format format)
+    private static async ValueTask StartAsync(FtpSession session, FtpRequest request, ListingFormat format)
     {
-        if (await FindAsync(session, format == Format.Facts ? request.Argument : StripOptions(request.Argument)) is not var (path, info))
+        if (await FindAsync(session, format == ListingFormat.Facts ? request.Argument : StripOptions(request.Argument)) is not var (path, info))
         {
             return;
         }
 
-        if (format == Format.Facts && !info.IsDirectory)
+        if (format == ListingFormat.Facts && !info.IsDirectory)
         {
             await session.ReplyAsync(501, "MLSD needs a directory; use MLST for a file.");
             return;
         }
 
-        var fileSystem = session.FileSystem!;
-        var user = session.User!;
-        var facts = session.Settings.MlstFacts;
         var now = session.Context.TimeProvider.GetUtcNow();
-        var title = format switch
+        await session.StartTransferAsync(new ListingRequest(path, info, format, session.Settings.MlstFacts, session.User!, now)
         {
-            Format.Facts => "MLSD",
-            Format.Names => "file list",
-            _ => "directory listing",
-        };
-        await session.StartTransferAsync($"Opening ASCII mode data connection for {title}.", async (socket, stream, transfer, ct) =>
-        {
-            var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-            try
-            {
-                if (!info.IsDirectory)
-                {
-                    Write(writer, format, info, VirtualPath.GetParent(path), facts, user, now);
-                }
-                else
-                {
-                    await foreach (var entry in fileSystem.ListAsync(path, ct))
-                    {
-                        if (UploadTemporaryName.Matches(entry.Name))
-                        {
-                            // An upload in progress, not a file yet.
-                            continue;
-                        }
-
-                        Write(writer, format, entry, path, facts, user, now);
-                        if (writer.UnflushedBytes > FlushThreshold)
-                        {
-                            transfer.Progress((int)writer.UnflushedBytes);
-                            await writer.FlushAsync(ct);
-                        }
-                    }
-                }
-
-                transfer.Progress((int)writer.UnflushedBytes);
-                await writer.FlushAsync(ct);
-            }
-            finally
-            {
-                await writer.CompleteAsync();
-            }
-        }, audit: null);
-    }
-
-    private static void Write(PipeWriter writer, Format format, FtpFileInfo entry, string directory, MlstFacts facts, FtpUser user, DateTimeOffset now)
-    {
-        switch (format)
-        {
-            case Format.List:
-                ListingFormatter.WriteListLine(writer, entry, now);
-                break;
-            case Format.Names:
-                ListingFormatter.WriteNameLine(writer, entry.Name);
-                break;
-            default:
-                ListingFormatter.WriteFactsLine(writer, entry, directory, entry.Name, facts, user, entry.Name);
-                break;
-        }
+            ProtectionRequired = TlsRequirements.RequiresTls(session, forData: true),
+        });
     }
 
     /// <summary>Resolves a listing argument (empty: the current directory) that the user may read; replies and returns null otherwise.</summary>
     private static async ValueTask<(string Path, FtpFileInfo Info)?> FindAsync(FtpSession session, string argument)
     {
-        var path = argument.Length > 0 ? await Access.ResolveAsync(session, argument) : session.CurrentDirectory;
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        var path = argument.Length > 0 ? await Permissions.ResolveAsync(session, argument) : session.CurrentDirectory;
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
         {
             return null;
         }

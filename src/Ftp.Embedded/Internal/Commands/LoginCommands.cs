@@ -1,4 +1,4 @@
-using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -21,7 +21,7 @@ internal static class LoginCommands
             Logout(session);
         }
 
-        if (!session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
+        if (!session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
         {
             await session.ReplyAsync(530, "TLS is required: send AUTH TLS before logging in.");
             return;
@@ -83,7 +83,7 @@ internal static class LoginCommands
             return;
         }
 
-        if (user is not null && !session.IsSecure && Security.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
+        if (user is not null && !session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
         {
             // Defence in depth: USER let a name through that the authenticator does not treat as anonymous.
             user = null;
@@ -91,46 +91,58 @@ internal static class LoginCommands
 
         if (user is null || fileSystem is null)
         {
-            session.PendingUserName = null;
-            session.Phase = SessionPhase.AwaitingUser;
-            session.FailedLogins++;
-            context.Metrics.LoginFailed();
-            FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
-            context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
-            var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
-            if (bannedUntil is { } until)
-            {
-                FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
-                context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
-            }
-
-            var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, context.TimeProvider, session.Aborted);
-            }
-
-            await session.ReplyAsync(530, "Login incorrect.");
-            if (bannedUntil is not null)
-            {
-                await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
-                session.Phase = SessionPhase.Closing;
-            }
-            else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
-            {
-                await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
-                session.Phase = SessionPhase.Closing;
-            }
-
+            await LoginFailedAsync(session, userName);
             return;
         }
 
+        await LoginSucceededAsync(session, user, fileSystem, userName);
+    }
+
+    private static async ValueTask LoginSucceededAsync(FtpSession session, FtpUser user, IFtpFileSystem fileSystem, string userName)
+    {
+        var context = session.Context;
         session.PendingUserName = null;
         session.SetUser(user, fileSystem);
         session.Phase = SessionPhase.LoggedIn;
         FtpLog.LoginSucceeded(context.Logger, session.Info.Id, user.Name);
         context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(session.Info, userName));
         await session.ReplyAsync(230, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+    }
+
+    /// <summary>A rejected login: counted, logged, perhaps banned, delayed, then 530 (and 421 when it was one too many).</summary>
+    private static async ValueTask LoginFailedAsync(FtpSession session, string userName)
+    {
+        var context = session.Context;
+        session.PendingUserName = null;
+        session.Phase = SessionPhase.AwaitingUser;
+        session.FailedLogins++;
+        context.Metrics.LoginFailed();
+        FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
+        context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
+        var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
+        if (bannedUntil is { } until)
+        {
+            FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
+            context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
+        }
+
+        var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.TimeProvider, session.Aborted);
+        }
+
+        await session.ReplyAsync(530, "Login incorrect.");
+        if (bannedUntil is not null)
+        {
+            await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
+            session.Phase = SessionPhase.Closing;
+        }
+        else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
+        {
+            await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
+            session.Phase = SessionPhase.Closing;
+        }
     }
 
     public static ValueTask Acct(FtpSession session, FtpRequest request, Pending pending)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -12,7 +13,7 @@ internal static class NavigationCommands
 
     public static async ValueTask Cwd(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
+        var path = await Permissions.RequirePathAsync(session, request);
         if (path is null)
         {
             return;
@@ -26,8 +27,8 @@ internal static class NavigationCommands
 
     public static async ValueTask Mkd(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.CreateDirectory, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.CreateDirectory, path))
         {
             return;
         }
@@ -44,8 +45,8 @@ internal static class NavigationCommands
 
     public static async ValueTask Rmd(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Delete, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Delete, path))
         {
             return;
         }
@@ -72,8 +73,8 @@ internal static class NavigationCommands
 
     public static async ValueTask Dele(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Delete, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Delete, path))
         {
             return;
         }
@@ -91,8 +92,8 @@ internal static class NavigationCommands
 
     public static async ValueTask Rnfr(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Rename, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Rename, path))
         {
             return;
         }
@@ -115,8 +116,8 @@ internal static class NavigationCommands
             return;
         }
 
-        var to = await Access.RequirePathAsync(session, request);
-        if (to is null || !await Access.DemandAsync(session, FtpPermissions.Rename, to))
+        var to = await Permissions.RequirePathAsync(session, request);
+        if (to is null || !await Permissions.DemandAsync(session, FtpPermissions.Rename, to))
         {
             return;
         }
@@ -162,7 +163,7 @@ internal static class NavigationCommands
     /// </summary>
     public static async ValueTask Avbl(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = request.HasArgument ? await Access.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
+        var path = request.HasArgument ? await Permissions.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
         if (path is null)
         {
             return;
@@ -176,7 +177,7 @@ internal static class NavigationCommands
             return;
         }
 
-        if (!user.Can(FtpPermissions.Write) && !Access.IsUploadOnly(user, path))
+        if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, path))
         {
             await session.ReplyAsync(550, "Permission denied: no uploads here.");
             return;
@@ -224,8 +225,8 @@ internal static class NavigationCommands
         }
 
         var given = request.Argument[(space + 1)..];
-        var path = await Access.ResolveAsync(session, given);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Write, path))
+        var path = await Permissions.ResolveAsync(session, given);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Write, path))
         {
             return;
         }
@@ -244,8 +245,8 @@ internal static class NavigationCommands
 
     private static async ValueTask<FtpFileInfo?> GetFileAsync(FtpSession session, FtpRequest request)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
         {
             return null;
         }

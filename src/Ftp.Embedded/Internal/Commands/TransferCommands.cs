@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Data;
-using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -25,8 +25,8 @@ internal static class TransferCommands
 
     public static async ValueTask Retr(FtpSession session, FtpRequest request, Pending pending)
     {
-        var path = await Access.RequirePathAsync(session, request);
-        if (path is null || !await Access.DemandAsync(session, FtpPermissions.Read, path))
+        var path = await Permissions.RequirePathAsync(session, request);
+        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
         {
             return;
         }
@@ -46,24 +46,7 @@ internal static class TransferCommands
             return;
         }
 
-        var file = await fileSystem.OpenReadAsync(path, offset, session.Aborted);
-        var binary = session.Settings.Type == DataType.Binary;
-        var opening = $"Opening {(binary ? "BINARY" : "ASCII")} mode data connection for {VirtualPath.GetName(path)} ({info.Length - offset} bytes).";
-        await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
-        {
-            if (binary && file is FileStream fileStream && stream is System.Net.Sockets.NetworkStream)
-            {
-                await DataCopy.SendFileAsync(socket, fileStream, offset, transfer, ct);
-            }
-            else if (binary)
-            {
-                await DataCopy.CopyAsync(file, stream, transfer, ct);
-            }
-            else
-            {
-                await DataCopy.CopyToAsciiAsync(file, stream, transfer, ct);
-            }
-        }, new TransferAudit(FtpTransferDirection.Download, path), async _ => await file.DisposeAsync());
+        await StartAsync(session, new DownloadRequest(path, offset, info.Length, Binary(session)));
     }
 
     public static ValueTask Stor(FtpSession session, FtpRequest request, Pending pending)
@@ -77,7 +60,7 @@ internal static class TransferCommands
     {
         // Like STOR: Write permission, or the anonymous upload folder (a unique name is always a new file there).
         var user = session.User!;
-        if (!user.Can(FtpPermissions.Write) && !Access.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
+        if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
         {
             await session.ReplyAsync(550, "Permission denied.");
             return;
@@ -90,7 +73,7 @@ internal static class TransferCommands
             var path = VirtualPath.Combine(session.CurrentDirectory, name);
             if (await fileSystem.GetInfoAsync(path, session.Aborted) is null)
             {
-                await UploadAsync(session, path, FtpWriteMode.Create, 0, atomic: false, $"FILE: {name}");
+                await UploadAsync(session, new UploadRequest(path, FtpWriteMode.Create, 0, Atomic: false, Binary(session)) { Unique = true });
                 return;
             }
         }
@@ -115,7 +98,7 @@ internal static class TransferCommands
 
     private static async ValueTask StoreAsync(FtpSession session, FtpRequest request, Pending pending, bool append)
     {
-        var path = await Access.RequirePathAsync(session, request);
+        var path = await Permissions.RequirePathAsync(session, request);
         if (path is null)
         {
             return;
@@ -123,7 +106,7 @@ internal static class TransferCommands
 
         var user = session.User!;
         var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
-        var uploadOnly = Access.IsUploadOnly(user, path);
+        var uploadOnly = Permissions.IsUploadOnly(user, path);
         if (!user.Can(FtpPermissions.Write) && !(uploadOnly && info is null && !append && pending.RestartOffset == 0))
         {
             await session.ReplyAsync(550, uploadOnly ? "Permission denied: files here cannot be overwritten." : "Permission denied.");
@@ -145,16 +128,14 @@ internal static class TransferCommands
 
         var mode = append ? FtpWriteMode.Append : offset > 0 ? FtpWriteMode.WriteAt : FtpWriteMode.Create;
         var atomic = mode == FtpWriteMode.Create && session.Context.Options.Uploads.Atomic;
-        var binary = session.Settings.Type == DataType.Binary;
-        await UploadAsync(session, path, mode, offset, atomic,
-            $"Opening {(binary ? "BINARY" : "ASCII")} mode data connection for {VirtualPath.GetName(path)}.");
+        await UploadAsync(session, new UploadRequest(path, mode, offset, atomic, Binary(session)));
     }
 
-    private static async ValueTask UploadAsync(FtpSession session, string path, FtpWriteMode mode, long offset, bool atomic, string opening)
+    /// <summary>Checks the quota (552 when it is used up), then starts the upload with what is left of it as its limit.</summary>
+    private static async ValueTask UploadAsync(FtpSession session, UploadRequest request)
     {
-        var fileSystem = session.FileSystem!;
         var limit = long.MaxValue;
-        if (session.Context.Quota is { } quota && await quota.GetAvailableBytesAsync(session.User!, path, session.Aborted) is { } available)
+        if (session.Context.Quota is { } quota && await quota.GetAvailableBytesAsync(session.User!, request.Path, session.Aborted) is { } available)
         {
             if (available <= 0)
             {
@@ -166,54 +147,12 @@ internal static class TransferCommands
             limit = available;
         }
 
-        // Atomic STOR: the filesystem's own upload, or a hidden temporary file renamed over the target after a clean
-        // end; either way a failed upload keeps the previous file.
-        IFtpUpload? upload = null;
-        Stream file;
-        if (atomic)
-        {
-            upload = fileSystem is IFtpAtomicUploadFileSystem atomicFileSystem
-                ? await atomicFileSystem.BeginUploadAsync(path, session.Aborted)
-                : await TemporaryFileUpload.BeginAsync(fileSystem, path, session.Aborted);
-            file = upload.Stream;
-        }
-        else
-        {
-            file = await fileSystem.OpenWriteAsync(path, mode, offset, session.Aborted);
-        }
-
-        var binary = session.Settings.Type == DataType.Binary;
-        await session.StartTransferAsync(opening, async (socket, stream, transfer, ct) =>
-        {
-            if (binary && file is FileStream fileStream && stream is System.Net.Sockets.NetworkStream)
-            {
-                await DataCopy.ReceiveToFileAsync(socket, fileStream, transfer, ct);
-            }
-            else if (binary)
-            {
-                await DataCopy.CopyAsync(stream, file, transfer, ct);
-            }
-            else
-            {
-                await DataCopy.CopyFromAsciiAsync(stream, file, transfer, ct);
-            }
-
-            await file.FlushAsync(ct);
-        }, new TransferAudit(FtpTransferDirection.Upload, path), async completed =>
-        {
-            if (upload is null)
-            {
-                await file.DisposeAsync();
-                return;
-            }
-
-            await using (upload)
-            {
-                if (completed)
-                {
-                    await upload.CommitAsync(CancellationToken.None);
-                }
-            }
-        }, limit);
+        await StartAsync(session, request with { Limit = limit });
     }
+
+    /// <summary>Starts a file transfer; the TLS policy for data connections is settled here, before the session runs it.</summary>
+    private static ValueTask StartAsync(FtpSession session, TransferRequest request)
+        => session.StartTransferAsync(request with { ProtectionRequired = TlsRequirements.RequiresTls(session, forData: true) });
+
+    private static bool Binary(FtpSession session) => session.Settings.Type == DataType.Binary;
 }

@@ -21,6 +21,14 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
             return;
         }
 
+        BindGeneral(ftp, options);
+        BindLimits(ftp, options);
+        BindDataConnections(ftp, options);
+        BindTls(ftp, options);
+    }
+
+    private static void BindGeneral(IConfigurationSection ftp, FtpServerOptions options)
+    {
         var endpoints = ftp.GetSection("Endpoints");
         foreach (var child in endpoints.GetChildren())
         {
@@ -36,7 +44,10 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         {
             options.Hosts.Add(host.Value ?? "");
         }
+    }
 
+    private static void BindLimits(IConfigurationSection ftp, FtpServerOptions options)
+    {
         var limits = ftp.GetSection("Limits");
         var l = options.Limits;
         Int(limits, "MaxLineLength", v => l.MaxLineLength = v);
@@ -57,7 +68,10 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Time(ban, "Window", v => options.Security.Ban.Window = v);
         Time(ban, "Duration", v => options.Security.Ban.Duration = v);
         Int(ban, "MaxTrackedAddresses", v => options.Security.Ban.MaxTrackedAddresses = v);
+    }
 
+    private static void BindDataConnections(IConfigurationSection ftp, FtpServerOptions options)
+    {
         var passive = ftp.GetSection("Passive");
         String(passive, "PortRange", v => options.Passive.PortRange = FtpPortRange.TryParse(v, out var range)
             ? range
@@ -71,7 +85,11 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Bool(active, "AllowThirdPartyTargets", v => options.Active.AllowThirdPartyTargets = v);
         Bool(active, "UsePort20", v => options.Active.UsePort20 = v);
         Bool(ftp.GetSection("Uploads"), "Atomic", v => options.Uploads.Atomic = v);
-        Time(limits, "TlsHandshakeTimeout", v => l.TlsHandshakeTimeout = v);
+    }
+
+    private static void BindTls(IConfigurationSection ftp, FtpServerOptions options)
+    {
+        Time(ftp.GetSection("Limits"), "TlsHandshakeTimeout", v => options.Limits.TlsHandshakeTimeout = v);
 
         var tls = ftp.GetSection("Tls");
         String(tls, "CertificatePath", v => options.Tls.CertificatePath = v);
@@ -196,139 +214,4 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
 
     private static OptionsValidationException Invalid(string key, string value, string form)
         => new(key, typeof(FtpServerOptions), [$"{key} = '{value}' is not valid: use {form}."]);
-}
-
-/// <summary>Checks options on start and says what to fix.</summary>
-internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FtpServerOptions options)
-    {
-        var failures = new List<string>();
-        if (options.Endpoints.Count == 0)
-        {
-            failures.Add("Ftp:Endpoints is empty: add at least one endpoint, for example options.Endpoints.Add(new IPEndPoint(IPAddress.Any, 21)) or \"Ftp\": { \"Endpoints\": [ \"0.0.0.0:21\" ] }.");
-        }
-
-        failures.AddRange(EndpointConflicts.Find(options));
-
-        if (options.Passive.PortRange is { } range && (range.From < 1 || range.To > 65535 || range.From > range.To))
-        {
-            failures.Add($"Ftp:Passive:PortRange {range.From}-{range.To} is invalid: give FROM-TO with 1 <= FROM <= TO <= 65535.");
-        }
-
-        if (options.Greeting.AsSpan().IndexOfAny('\r', '\n') >= 0)
-        {
-            failures.Add("Ftp:Greeting must be one line: remove the line breaks.");
-        }
-
-        if (options.Tls.CertificatePath is { Length: > 0 } certificate && !File.Exists(certificate))
-        {
-            failures.Add($"Ftp:Tls:CertificatePath '{certificate}' does not exist: give a PFX or PEM certificate file.");
-        }
-
-        if (options.Tls.KeyPath is { Length: > 0 } key && !File.Exists(key))
-        {
-            failures.Add($"Ftp:Tls:KeyPath '{key}' does not exist: give the PEM private key of the certificate.");
-        }
-
-        if (!options.Tls.IsEnabled && (options.Tls.RequireForLogin || options.Tls.RequireForData || options.Tls.ImplicitEndpoints.Count > 0))
-        {
-            failures.Add("Ftp:Tls requires TLS or has implicit endpoints but no certificate: set Tls.Certificate or Tls:CertificatePath.");
-        }
-
-        if (options.Hosts.Any(string.IsNullOrWhiteSpace))
-        {
-            failures.Add("Ftp:Hosts has an empty entry: list host names such as \"ftp.example.com\".");
-        }
-
-        if (options.TransferLogPath is { Length: > 0 } transferLog && TransferLogProblem(transferLog) is { } problem)
-        {
-            failures.Add($"Ftp:TransferLogPath '{transferLog}' {problem}");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static string? TransferLogProblem(string path)
-    {
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            return "is not a valid file path: give a file such as /var/log/ftp/xferlog.";
-        }
-
-        if (Directory.Exists(full))
-        {
-            return "is a directory: give a file in it, such as /var/log/ftp/xferlog.";
-        }
-
-        var directory = Path.GetDirectoryName(full);
-        return directory is null || Directory.Exists(directory)
-            ? null
-            : $"is in a directory that does not exist ('{directory}'): create the directory or give another path.";
-    }
-}
-
-/// <summary>Checks local users on start.</summary>
-internal sealed class FtpLocalUserOptionsValidator : IValidateOptions<FtpLocalUserOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FtpLocalUserOptions options)
-    {
-        var failures = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.Users.Count; i++)
-        {
-            var user = options.Users[i];
-            var label = $"Ftp:Users:{i} ({user.Name})";
-            if (string.IsNullOrWhiteSpace(user.Name))
-            {
-                failures.Add($"Ftp:Users:{i} has no Name.");
-            }
-            else if (!seen.Add(user.Name))
-            {
-                failures.Add($"{label}: the name appears twice.");
-            }
-
-            if (!FtpPasswordHasher.IsHash(user.PasswordHash))
-            {
-                failures.Add($"{label}: PasswordHash is not a hash made by FtpPasswordHasher.Hash(password); create one with FtpPasswordHasher.Hash.");
-            }
-
-            if (!user.HomeDirectory.StartsWith('/'))
-            {
-                failures.Add($"{label}: HomeDirectory '{user.HomeDirectory}' must be a virtual path starting with '/'.");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
-
-/// <summary>Checks anonymous access on start.</summary>
-internal sealed class FtpAnonymousOptionsValidator : IValidateOptions<FtpAnonymousOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FtpAnonymousOptions options)
-    {
-        var failures = new List<string>();
-        if (options.UserNames.Count == 0 || options.UserNames.Any(string.IsNullOrWhiteSpace))
-        {
-            failures.Add("Ftp:Anonymous:UserNames must list at least one non-empty name, such as \"anonymous\".");
-        }
-
-        if (!options.HomeDirectory.StartsWith('/'))
-        {
-            failures.Add($"Ftp:Anonymous:HomeDirectory '{options.HomeDirectory}' must be a virtual path starting with '/'.");
-        }
-
-        if (options.UploadDirectory is { } upload && !upload.StartsWith('/'))
-        {
-            failures.Add($"Ftp:Anonymous:UploadDirectory '{upload}' must be a path starting with '/', relative to the anonymous root.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Hosting;
-using Ftp.Embedded.Internal.Session;
 
 namespace Ftp.Embedded.Internal.Data;
 
@@ -9,7 +8,10 @@ namespace Ftp.Embedded.Internal.Data;
 internal abstract class DataChannel : IDisposable
 {
     /// <summary>Accepts or connects the data connection.</summary>
-    public abstract ValueTask<Socket> OpenAsync(FtpSession session, CancellationToken cancellationToken);
+    public async ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken)
+        => new(await OpenSocketAsync(context, cancellationToken).ConfigureAwait(false));
+
+    protected abstract ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken);
 
     public abstract void Dispose();
 }
@@ -68,7 +70,7 @@ internal sealed class PassiveDataChannel : DataChannel
         return null;
     }
 
-    public override async ValueTask<Socket> OpenAsync(FtpSession session, CancellationToken cancellationToken)
+    protected override async ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(static s => ((Socket)s!).Dispose(), _listener);
         while (true)
@@ -84,13 +86,13 @@ internal sealed class PassiveDataChannel : DataChannel
             }
 
             var peer = (IPEndPoint)socket.RemoteEndPoint!;
-            var decision = session.Context.DataChannelPolicy.AllowPassivePeer(session.Info, Normalize(peer));
+            var decision = context.Policy.AllowPassivePeer(context.Session, Normalize(peer));
             if (decision.IsAllowed)
             {
                 return socket;
             }
 
-            FtpLog.PassivePeerRefused(session.Context.Logger, session.Info.Id, peer, decision.Reason ?? "refused by the data-channel policy");
+            FtpLog.PassivePeerRefused(context.Logger, context.Session.Id, peer, decision.Reason ?? "refused by the data-channel policy");
 
             // Someone else tried to take the data connection (RFC 2577, connection stealing): close it, keep waiting.
             socket.Dispose();
@@ -115,7 +117,7 @@ internal sealed class ActiveDataChannel(IPEndPoint target, IPAddress localAddres
 {
     public IPEndPoint Target { get; } = target;
 
-    public override async ValueTask<Socket> OpenAsync(FtpSession session, CancellationToken cancellationToken)
+    protected override async ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken)
     {
         var socket = new Socket(Target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

@@ -1,21 +1,55 @@
 using System.Buffers;
 using System.Net.Sockets;
-using Ftp.Embedded.Internal.Session;
 
 namespace Ftp.Embedded.Internal.Data;
 
-/// <summary>Moves bytes between a file and the data connection through pooled buffers, or with zero copy for files on disk.</summary>
+/// <summary>
+/// Moves bytes between a file and the data connection: with zero copy when a binary transfer runs between a file on disk
+/// and plain TCP, through pooled buffers otherwise, converting line ends in TYPE A.
+/// </summary>
 internal static class DataCopy
 {
     private const int BufferSize = 256 * 1024;
     private const int LargeReceiveSize = 1024 * 1024;
     private const int SendFileChunk = 16 * 1024 * 1024;
 
+    /// <summary>Sends <paramref name="source"/> (already positioned at <paramref name="offset"/>) to the client.</summary>
+    public static ValueTask DownloadAsync(Stream source, long offset, bool binary, DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
+    {
+        if (binary && source is FileStream file && data.Socket is { } socket)
+        {
+            return SendFileAsync(socket, file, offset, progress, cancellationToken);
+        }
+
+        return binary
+            ? CopyAsync(source, data.Stream, data, progress, cancellationToken)
+            : CopyToAsciiAsync(source, data.Stream, progress, cancellationToken);
+    }
+
+    /// <summary>Receives the client's bytes into <paramref name="sink"/> and flushes it.</summary>
+    public static async ValueTask UploadAsync(DataConnection data, Stream sink, bool binary, ITransferProgress progress, CancellationToken cancellationToken)
+    {
+        if (binary && sink is FileStream file && data.Socket is { } socket)
+        {
+            await ReceiveToFileAsync(socket, file, progress, cancellationToken).ConfigureAwait(false);
+        }
+        else if (binary)
+        {
+            await CopyAsync(data.Stream, sink, data, progress, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await CopyFromAsciiAsync(data.Stream, sink, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Copies with two pooled buffers so that reading the next chunk overlaps writing the previous one (socket and
     /// disk work in parallel on two cores).
     /// </summary>
-    public static async ValueTask CopyAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    private static async ValueTask CopyAsync(Stream source, Stream destination, DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var current = ArrayPool<byte>.Shared.Rent(BufferSize);
         var next = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -36,12 +70,12 @@ internal static class DataCopy
                     break;
                 }
 
-                transfer.Reserve(count);
+                progress.Reserve(count);
                 var write = destination.WriteAsync(current.AsMemory(0, count), cancellationToken);
                 read = source.ReadAsync(next.AsMemory(0, BufferSize), cancellationToken);
                 reading = true;
                 await write;
-                transfer.Progress(count);
+                progress.Progress(count);
                 (current, next) = (next, current);
             }
         }
@@ -52,7 +86,7 @@ internal static class DataCopy
                 // The copy failed with a read outstanding. Close the data connection, so a read from it ends now instead
                 // of when the client next sends (a read from the filesystem is left to end on its own), and let it finish
                 // before its buffer goes back; the copy's own error is the one that counts.
-                transfer.CloseData();
+                data.Abort();
                 try
                 {
                     await read;
@@ -73,7 +107,7 @@ internal static class DataCopy
     /// starts at 256 KiB and grows to 1 MiB once a receive fills it: a fast sender then costs a quarter of the wake-ups
     /// and system calls per byte, while slow uploads keep the small buffer.
     /// </summary>
-    public static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, Transfer transfer, CancellationToken cancellationToken)
+    private static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var size = BufferSize;
@@ -82,9 +116,9 @@ internal static class DataCopy
             int read;
             while ((read = await socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, cancellationToken)) > 0)
             {
-                transfer.Reserve(read);
+                progress.Reserve(read);
                 file.Write(buffer, 0, read);
-                transfer.Progress(read);
+                progress.Progress(read);
                 if (read == size && size < LargeReceiveSize)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -100,7 +134,7 @@ internal static class DataCopy
     }
 
     /// <summary>Sends a file with the kernel's sendfile (Socket.SendPacketsAsync), in chunks so progress and aborts are seen.</summary>
-    public static async ValueTask SendFileAsync(Socket socket, FileStream file, long offset, Transfer transfer, CancellationToken cancellationToken)
+    private static async ValueTask SendFileAsync(Socket socket, FileStream file, long offset, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var length = file.Length;
         using var args = new SocketAsyncEventArgs();
@@ -112,12 +146,12 @@ internal static class DataCopy
             args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: false)];
             await completion.SendAsync(socket);
             offset += count;
-            transfer.Progress(count);
+            progress.Progress(count);
         }
     }
 
     /// <summary>TYPE A download: bare LF becomes CRLF (RFC 959 section 3.1.1.1).</summary>
-    public static async ValueTask CopyToAsciiAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    private static async ValueTask CopyToAsciiAsync(Stream source, Stream destination, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var input = ArrayPool<byte>.Shared.Rent(BufferSize / 2);
         var output = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -141,7 +175,7 @@ internal static class DataCopy
                 }
 
                 await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
-                transfer.Progress(written);
+                progress.Progress(written);
             }
         }
         finally
@@ -152,7 +186,7 @@ internal static class DataCopy
     }
 
     /// <summary>TYPE A upload: CRLF becomes LF; a lone CR is kept.</summary>
-    public static async ValueTask CopyFromAsciiAsync(Stream source, Stream destination, Transfer transfer, CancellationToken cancellationToken)
+    private static async ValueTask CopyFromAsciiAsync(Stream source, Stream destination, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var input = ArrayPool<byte>.Shared.Rent(BufferSize);
         var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
@@ -184,9 +218,9 @@ internal static class DataCopy
                     output[written++] = b;
                 }
 
-                transfer.Reserve(written);
+                progress.Reserve(written);
                 await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
-                transfer.Progress(read);
+                progress.Progress(read);
             }
 
             if (pendingCr)
@@ -199,44 +233,6 @@ internal static class DataCopy
         {
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output);
-        }
-    }
-
-    /// <summary>Awaits SocketAsyncEventArgs completions of SendPacketsAsync.</summary>
-    private sealed class SendPacketsCompletion
-    {
-        private readonly SocketAsyncEventArgs _args;
-        private TaskCompletionSource? _pending;
-
-        public SendPacketsCompletion(SocketAsyncEventArgs args)
-        {
-            _args = args;
-            _args.Completed += (_, e) => Complete(e);
-        }
-
-        public Task SendAsync(Socket socket)
-        {
-            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _pending = tcs;
-            if (!socket.SendPacketsAsync(_args))
-            {
-                Complete(_args);
-            }
-
-            return tcs.Task;
-        }
-
-        private void Complete(SocketAsyncEventArgs e)
-        {
-            var tcs = _pending!;
-            if (e.SocketError == SocketError.Success)
-            {
-                tcs.TrySetResult();
-            }
-            else
-            {
-                tcs.TrySetException(new SocketException((int)e.SocketError));
-            }
         }
     }
 }

@@ -73,6 +73,22 @@ internal static class VirtualPath
     /// <summary>The last segment of a normalised path (empty for <c>/</c>).</summary>
     public static string GetName(string path) => path[(path.LastIndexOf('/') + 1)..];
 
+    /// <summary>
+    /// Whether the normalised <paramref name="path"/> is <paramref name="folder"/> or lies beneath it; the folder is
+    /// resolved from the root, and a missing, invalid or root folder contains nothing.
+    /// </summary>
+    public static bool IsInFolder(string path, string? folder)
+    {
+        if (folder is null)
+        {
+            return false;
+        }
+
+        var error = TryResolve(Root, folder, 4096, out var root);
+        return error == PathError.None && root != Root
+               && (path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
+    }
+
     private static void Push(List<string> segments, string path)
     {
         foreach (var range in path.AsSpan().Split('/'))

@@ -2,87 +2,64 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Protocol;
 
 namespace Ftp.Embedded.Internal.Session;
 
-/// <summary>What a transfer reports to the application when it ends (RETR, STOR, STOU, APPE).</summary>
-internal sealed record TransferAudit(FtpTransferDirection Direction, string Path);
-
 /// <summary>
-/// The body of a transfer: moves the data over the open data connection. <paramref name="stream"/> is the socket's
-/// <see cref="NetworkStream"/>, or an <see cref="System.Net.Security.SslStream"/> under PROT P; the raw
-/// <paramref name="socket"/> may be used directly (sendfile) only when the stream is a <see cref="NetworkStream"/>.
+/// Runs transfers beside the command loop, so ABOR, STAT, NOOP and QUIT are answered meanwhile. Every transfer takes
+/// the same road: open the file or listing, open the data connection (425), 150, TLS under PROT P, copy, close, finish
+/// the file (close, commit), then 226 or the reply that says what went wrong.
 /// </summary>
-internal delegate ValueTask TransferBody(Socket socket, Stream stream, Transfer transfer, CancellationToken cancellationToken);
-
-/// <summary>Runs transfers beside the command loop, so ABOR, STAT, NOOP and QUIT are answered meanwhile.</summary>
 internal sealed partial class FtpSession
 {
     /// <summary>
-    /// Starts a transfer over the prepared data connection: open it (425 on failure), 150, run <paramref name="body"/>,
-    /// close, then 226, or 426 when it broke or was aborted. <paramref name="cleanup"/> runs after the body either way
-    /// (with <see langword="true"/> when it completed) and before the final reply.
+    /// Opens what <paramref name="request"/> moves (its errors are the command's reply) and starts the transfer over the
+    /// prepared data connection; 425 without one, 521 when the policy wants it protected and it is not.
     /// </summary>
-    public async ValueTask StartTransferAsync(string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup = null, long limit = long.MaxValue)
+    public async ValueTask StartTransferAsync(TransferRequest request)
     {
+        var body = await request.OpenAsync(FileSystem!, Aborted).ConfigureAwait(false);
         var channel = TakePreparedData();
-        var unprotected = channel is not null && !DataProtected && Commands.Security.RequiresTls(this, forData: true);
+        var unprotected = channel is not null && !DataProtected && request.ProtectionRequired;
         if (channel is null || unprotected)
         {
             channel?.Dispose();
-            if (cleanup is not null)
-            {
-                await cleanup(false).ConfigureAwait(false);
-            }
-
-            if (unprotected)
-            {
-                await ReplyAsync(521, "Data connections must be protected: send PBSZ 0 and PROT P.").ConfigureAwait(false);
-            }
-            else
-            {
-                await ReplyAsync(425, "Use PORT, EPRT, PASV or EPSV first.").ConfigureAwait(false);
-            }
-
+            await body.FinishAsync(completed: false).ConfigureAwait(false);
+            var (code, text) = unprotected ? (521, "Data connections must be protected: send PBSZ 0 and PROT P.") : (425, "Use PORT, EPRT, PASV or EPSV first.");
+            await ReplyAsync(code, text).ConfigureAwait(false);
             return;
         }
 
         CurrentTransfer?.Dispose();
-        var transfer = new Transfer(this, openingText) { Verb = _commandVerb, Binary = Settings.Type == DataType.Binary, Limit = limit };
+        var transfer = new Transfer(this, request.OpeningText) { Verb = _commandVerb, Binary = request.Binary, Limit = request.Limit };
         CurrentTransfer = transfer;
         // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
         _commandHandedToTransfer = true;
-        transfer.Task = RunTransferAsync(transfer, channel, openingText, body, audit, cleanup);
+        transfer.Task = RunTransferAsync(transfer, channel, request, body);
     }
 
-    private async Task RunTransferAsync(Transfer transfer, DataChannel channel, string openingText, TransferBody body, TransferAudit? audit, Func<bool, ValueTask>? cleanup)
+    private async Task RunTransferAsync(Transfer transfer, DataChannel channel, TransferRequest request, TransferBody body)
     {
         await Task.Yield();
-        using var activity = audit is null ? null : FtpActivities.StartTransfer(_activity, audit.Direction, audit.Path);
+        using var activity = request.Direction is { } direction ? FtpActivities.StartTransfer(_activity, direction, request.Path) : null;
         transfer.Activity = activity;
-        Socket? socket = null;
+        DataConnection? data = null;
         Task? running = null;
         (int Code, string Text)? failure = null;
         try
         {
-            (socket, failure) = await OpenDataAsync(transfer, channel).ConfigureAwait(false);
-            if (socket is null)
+            (data, failure) = await OpenDataAsync(transfer, channel).ConfigureAwait(false);
+            if (data is null)
             {
                 return;
             }
 
-            // 150 first, then the TLS handshake on the data connection: ftplib and lftp wait for the reply before they
-            // start it; curl starts at once, and its ClientHello simply waits in the socket.
-            transfer.ArmStall();
-            await WriteReplyAsync(150, openingText, ofCommand: false).ConfigureAwait(false);
-            await using Stream stream = DataProtected
-                ? await AuthenticateAsync(new NetworkStream(socket, ownsSocket: false), dataConnection: true, transfer.Token).ConfigureAwait(false)
-                : new NetworkStream(socket, ownsSocket: false);
-            transfer.AttachData(socket);
-            using (transfer.Token.Register(static s => ((Socket)s!).Dispose(), socket))
+            await ReadyAsync(data, transfer).ConfigureAwait(false);
+            using (transfer.Token.Register(static d => ((DataConnection)d!).Abort(), data))
             {
-                running = StartBody(body, socket, stream, transfer);
-                failure = await AwaitBodyAsync(running, socket, stream, transfer).ConfigureAwait(false);
+                running = StartCopy(body, data, transfer);
+                failure = await AwaitCopyAsync(running, data, transfer).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException
@@ -96,30 +73,23 @@ internal sealed partial class FtpSession
         }
         finally
         {
-            socket?.Dispose();
-            var completed = failure is null && running is { IsCompletedSuccessfully: true };
-            if (running is { IsCompleted: false })
+            if (data is not null)
             {
-                // Abandoned: the body still holds the filesystem's stream, so the cleanup waits until it returns.
-                _ = FinishAbandonedAsync(running, cleanup, "transfer");
-            }
-            else if (cleanup is not null && await CleanUpAsync(cleanup, transfer, completed).ConfigureAwait(false) is { } cleanupFailure)
-            {
-                completed = false;
-                failure = cleanupFailure;
+                await data.DisposeAsync().ConfigureAwait(false);
             }
 
-            await FinishTransferAsync(transfer, completed, failure, audit).ConfigureAwait(false);
+            await EndTransferAsync(transfer, request, body, running, failure).ConfigureAwait(false);
         }
     }
 
     /// <summary>Opens the prepared data connection; on failure, the reply that says why (425, or 426 when cut meanwhile).</summary>
-    private async ValueTask<(Socket? Socket, (int Code, string Text)? Failure)> OpenDataAsync(Transfer transfer, DataChannel channel)
+    private async ValueTask<(DataConnection? Data, (int Code, string Text)? Failure)> OpenDataAsync(Transfer transfer, DataChannel channel)
     {
         transfer.ArmConnect();
         try
         {
-            return (await channel.OpenAsync(this, transfer.Token).ConfigureAwait(false), null);
+            var context = new DataChannelContext(Context.DataChannelPolicy, Info, Context.Logger);
+            return (await channel.OpenAsync(context, transfer.Token).ConfigureAwait(false), null);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -137,16 +107,30 @@ internal sealed partial class FtpSession
         }
     }
 
-    /// <summary>Starts the body as a task; an exception it throws at once faults the task like a later one.</summary>
-    private static async Task StartBody(TransferBody body, Socket socket, Stream stream, Transfer transfer)
-        => await body(socket, stream, transfer, transfer.Token).ConfigureAwait(false);
+    /// <summary>
+    /// 150 first, then the TLS handshake on the data connection under PROT P: ftplib and lftp wait for the reply before
+    /// they start it; curl starts at once, and its ClientHello simply waits in the socket.
+    /// </summary>
+    private async ValueTask ReadyAsync(DataConnection data, Transfer transfer)
+    {
+        transfer.ArmStall();
+        await WriteReplyAsync(150, transfer.Description, ofCommand: false).ConfigureAwait(false);
+        if (DataProtected)
+        {
+            data.Protect(await AuthenticateAsync(data.Stream, dataConnection: true, transfer.Token).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>Starts the copy as a task; an exception it throws at once faults the task like a later one.</summary>
+    private static async Task StartCopy(TransferBody body, DataConnection data, Transfer transfer)
+        => await body.CopyAsync(data, transfer, transfer.Token).ConfigureAwait(false);
 
     /// <summary>
-    /// Waits for the body, then ends the data connection cleanly. Returns the failure reply, or <see langword="null"/> when
+    /// Waits for the copy, then ends the data connection cleanly. Returns the failure reply, or <see langword="null"/> when
     /// everything was moved: 426 (552 for the quota) when the connection broke or the transfer was cut, including when
-    /// the body is abandoned; the filesystem's error mapped as a transfer failure (451, 452) when it threw.
+    /// the copy is abandoned; the filesystem's error mapped as a transfer failure (451, 452) when it threw.
     /// </summary>
-    private async ValueTask<(int Code, string Text)?> AwaitBodyAsync(Task running, Socket socket, Stream stream, Transfer transfer)
+    private async ValueTask<(int Code, string Text)?> AwaitCopyAsync(Task running, DataConnection data, Transfer transfer)
     {
         try
         {
@@ -174,53 +158,38 @@ internal sealed partial class FtpSession
             return mapped;
         }
 
-        try
-        {
-            if (stream is System.Net.Security.SslStream ssl)
-            {
-                // Close the TLS session properly (close_notify), so the client can tell the end from a cut.
-                await ssl.ShutdownAsync().ConfigureAwait(false);
-            }
-
-            socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            // The peer closed first (uploads do): everything was already moved.
-        }
-
+        await data.CloseAsync().ConfigureAwait(false);
         return null;
     }
 
-    private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferAudit? audit)
+    /// <summary>
+    /// Finishes the file (closing it; committing a complete upload), or leaves that to the abandoned copy when it has
+    /// not returned, then gives the final reply: 226 only after a clean end and a clean finish.
+    /// </summary>
+    private async ValueTask EndTransferAsync(Transfer transfer, TransferRequest request, TransferBody body, Task? running, (int Code, string Text)? failure)
     {
-        var duration = Context.TimeProvider.GetElapsedTime(transfer.StartedAt);
-        var (code, text) = completed ? (226, "Transfer complete.") : failure ?? (426, "Connection closed; transfer aborted.");
-        if (audit is not null && User is { } user)
+        var completed = failure is null && running is { IsCompletedSuccessfully: true };
+        if (running is { IsCompleted: false })
         {
-            var bytes = transfer.Bytes;
-            var outcome = TransferOutcome.FromReply(code);
-            Interlocked.Add(ref audit.Direction == FtpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, bytes);
-            Context.Metrics.TransferEnded(audit.Direction, outcome, bytes, duration);
-            FtpLog.Transfer(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, bytes, duration, outcome);
-            if (!completed && transfer.Reason == TransferCancelReason.Shutdown)
-            {
-                FtpLog.TransferCutByShutdown(Context.Logger, Info.Id, user.Name, audit.Direction, audit.Path, bytes);
-            }
+            // Abandoned: the copy still holds the filesystem's stream, so the finish waits until it returns.
+            _ = FinishAbandonedAsync(running, body.FinishAsync, "transfer");
+        }
+        else if (await CleanUpAsync(body.FinishAsync, transfer, completed).ConfigureAwait(false) is { } cleanupFailure)
+        {
+            completed = false;
+            failure = cleanupFailure;
+        }
 
-            Context.TransferLog?.TryWrite(new TransferLogEntry(Context.TimeProvider.GetLocalNow(), duration, Info.RemoteEndPoint.Address,
-                bytes, audit.Path, transfer.Binary, audit.Direction, user.IsAnonymous, user.Name, completed));
-            if (transfer.Activity is { IsAllDataRequested: true } activity)
-            {
-                activity.SetTag("ftp.transfer.bytes", bytes);
-                activity.SetTag("ftp.transfer.outcome", outcome);
-                if (outcome == TransferOutcome.Failed)
-                {
-                    activity.SetStatus(ActivityStatusCode.Error, text);
-                }
-            }
+        await FinishTransferAsync(transfer, completed, failure, request).ConfigureAwait(false);
+    }
 
-            Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, audit.Path, audit.Direction, bytes, duration, completed));
+    /// <summary>Reports a file transfer's end (metrics, log, xferlog, activity, event), then writes the final reply.</summary>
+    private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferRequest request)
+    {
+        var (code, text) = completed ? (226, "Transfer complete.") : failure ?? (426, "Connection closed; transfer aborted.");
+        if (request.Direction is { } direction && User is { } user)
+        {
+            Report(transfer, direction, request.Path, user, completed, code, text);
         }
 
         Touch();
@@ -244,6 +213,34 @@ internal sealed partial class FtpSession
             {
             }
         }
+    }
+
+    private void Report(Transfer transfer, FtpTransferDirection direction, string path, FtpUser user, bool completed, int code, string text)
+    {
+        var duration = Context.TimeProvider.GetElapsedTime(transfer.StartedAt);
+        var bytes = transfer.Bytes;
+        var outcome = TransferOutcome.FromReply(code);
+        Interlocked.Add(ref direction == FtpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, bytes);
+        Context.Metrics.TransferEnded(direction, outcome, bytes, duration);
+        FtpLog.Transfer(Context.Logger, Info.Id, user.Name, direction, path, bytes, duration, outcome);
+        if (!completed && transfer.Reason == TransferCancelReason.Shutdown)
+        {
+            FtpLog.TransferCutByShutdown(Context.Logger, Info.Id, user.Name, direction, path, bytes);
+        }
+
+        Context.TransferLog?.TryWrite(new TransferLogEntry(Context.TimeProvider.GetLocalNow(), duration, Info.RemoteEndPoint.Address,
+            bytes, path, transfer.Binary, direction, user.IsAnonymous, user.Name, completed));
+        if (transfer.Activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("ftp.transfer.bytes", bytes);
+            activity.SetTag("ftp.transfer.outcome", outcome);
+            if (outcome == TransferOutcome.Failed)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, text);
+            }
+        }
+
+        Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, path, direction, bytes, duration, completed));
     }
 
     private static (int Code, string Text) CutReply(TransferCancelReason reason)

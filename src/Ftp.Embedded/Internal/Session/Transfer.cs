@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using Ftp.Embedded.Internal.Data;
 
 namespace Ftp.Embedded.Internal.Session;
 
@@ -16,7 +16,7 @@ internal enum TransferCancelReason
 }
 
 /// <summary>The one running transfer of a session: its cancellation, deadline and progress.</summary>
-internal sealed class Transfer : IDisposable
+internal sealed class Transfer : ITransferProgress, IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly CancellationToken _token;
@@ -27,7 +27,6 @@ internal sealed class Transfer : IDisposable
     private long _bytes;
     private volatile bool _connecting = true;
     private int _reason;
-    private Socket? _data;
 
     public Transfer(FtpSession session, string description)
     {
@@ -97,15 +96,6 @@ internal sealed class Transfer : IDisposable
             throw new OperationCanceledException("The upload would exceed the quota.", Token);
         }
     }
-
-    /// <summary>Tells the transfer its data connection, for <see cref="CloseData"/>.</summary>
-    public void AttachData(Socket socket) => Volatile.Write(ref _data, socket);
-
-    /// <summary>
-    /// Closes the data connection at once without cutting the transfer: a copy that failed on the filesystem's side
-    /// stops waiting for the client, and its reply still tells the filesystem's error.
-    /// </summary>
-    public void CloseData() => Volatile.Read(ref _data)?.Dispose();
 
     public void CheckDeadline(long now)
     {

@@ -1,10 +1,11 @@
+using Ftp.Embedded.Internal.Access;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
 namespace Ftp.Embedded.Internal.Commands;
 
-/// <summary>AUTH, PBSZ, PROT, CCC (RFC 2228, RFC 4217) and the TLS requirements of the policy.</summary>
-internal static class Security
+/// <summary>AUTH, PBSZ, PROT, CCC (RFC 2228, RFC 4217).</summary>
+internal static class TlsCommands
 {
     public static async ValueTask Auth(FtpSession session, FtpRequest request, Pending pending)
     {
@@ -77,7 +78,7 @@ internal static class Security
                 session.DataProtected = true;
                 await session.ReplyAsync(200, "Protection level set to Private.");
                 break;
-            case "C" when session.User is not null && RequiresTls(session, forData: true):
+            case "C" when session.User is not null && TlsRequirements.RequiresTls(session, forData: true):
                 await session.ReplyAsync(534, "Data connections must be protected here: use PROT P.");
                 break;
             case "C":
@@ -95,16 +96,4 @@ internal static class Security
 
     public static ValueTask Ccc(FtpSession session, FtpRequest request, Pending pending)
         => session.ReplyAsync(533, "CCC is not allowed: the control connection stays protected.");
-
-    /// <summary>Whether the policy wants TLS for this session's login or data, and the session lacks it.</summary>
-    public static bool RequiresTls(FtpSession session, bool forData, bool? anonymous = null)
-    {
-        var tls = session.Context.Options.Tls;
-        if (!tls.IsEnabled || !(forData ? tls.RequireForData : tls.RequireForLogin))
-        {
-            return false;
-        }
-
-        return tls.RequireForAnonymous || !(anonymous ?? session.User?.IsAnonymous ?? false);
-    }
 }

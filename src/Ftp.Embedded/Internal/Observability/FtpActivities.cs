@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ftp.Embedded.Internal.Hosting;
+namespace Ftp.Embedded.Internal.Observability;
 
 /// <summary>
 /// The <c>Ftp.Embedded</c> activity source: <c>ftp.session</c> (server kind, one per control connection) and

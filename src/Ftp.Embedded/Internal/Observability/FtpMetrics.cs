@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Ftp.Embedded.Internal.Data;
 
-namespace Ftp.Embedded.Internal.Hosting;
+namespace Ftp.Embedded.Internal.Observability;
 
 /// <summary>
 /// The <c>Ftp.Embedded</c> meter. Every recording checks <see cref="Instrument.Enabled"/> first, so nothing is computed

@@ -1,16 +1,5 @@
 namespace Ftp.Embedded;
 
-/// <summary>How <see cref="IFtpFileSystem.OpenWriteAsync"/> opens a file.</summary>
-public enum FtpWriteMode
-{
-    /// <summary>Create the file, or truncate it if it exists (STOR).</summary>
-    Create,
-    /// <summary>Append to the file, creating it if missing (APPE).</summary>
-    Append,
-    /// <summary>Keep the file and write from the given offset on, truncating what follows (REST + STOR).</summary>
-    WriteAt,
-}
-
 /// <summary>
 /// One user's view of a filesystem. Every path arrives normalised and absolute within the user's root
 /// (<c>/</c>, <c>/a/b</c>): never <c>..</c>, never a host path.
@@ -75,14 +64,4 @@ public interface IFtpFileSystem
     /// <param name="destinationPath">A normalised absolute path whose parent exists.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken);
-}
-
-/// <summary>An optional capability: the filesystem can set a file's modification time (MFMT).</summary>
-public interface IFtpModificationTimeFileSystem
-{
-    /// <summary>Sets the modification time of the file at <paramref name="path"/>.</summary>
-    /// <param name="path">A normalised absolute path of a file.</param>
-    /// <param name="lastWriteTime">The new modification time.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    ValueTask SetLastWriteTimeAsync(string path, DateTimeOffset lastWriteTime, CancellationToken cancellationToken);
 }

@@ -2,10 +2,10 @@ using Ftp.Embedded.Internal.FileSystems;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
-namespace Ftp.Embedded.Internal.Commands;
+namespace Ftp.Embedded.Internal.Access;
 
 /// <summary>Path resolution and permission checks shared by the commands; the engine checks before the filesystem is called.</summary>
-internal static class Access
+internal static class Permissions
 {
     /// <summary>Resolves a client path against the current directory; replies 553 and returns null when it is refused.</summary>
     public static async ValueTask<string?> ResolveAsync(FtpSession session, string argument)
@@ -54,15 +54,5 @@ internal static class Access
     }
 
     /// <summary>Whether <paramref name="path"/> lies in the anonymous upload-only folder (write once, never read).</summary>
-    public static bool IsUploadOnly(FtpUser user, string path)
-    {
-        if (user.UploadOnlyDirectory is not { } folder)
-        {
-            return false;
-        }
-
-        var error = VirtualPath.TryResolve(VirtualPath.Root, folder, 4096, out var root);
-        return error == PathError.None && root != VirtualPath.Root
-               && (path == root || path.StartsWith(root + "/", StringComparison.Ordinal));
-    }
+    public static bool IsUploadOnly(FtpUser user, string path) => VirtualPath.IsInFolder(path, user.UploadOnlyDirectory);
 }

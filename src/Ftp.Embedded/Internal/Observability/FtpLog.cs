@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Ftp.Embedded.Internal.Hosting;
+namespace Ftp.Embedded.Internal.Observability;
 
 /// <summary>Log messages with stable event ids. PASS arguments are never logged.</summary>
 internal static partial class FtpLog

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace Ftp.Embedded.Internal.Hosting;
+namespace Ftp.Embedded.Internal.Observability;
 
 /// <summary>One line of the transfer log: what the session knows when a file transfer ends.</summary>
 internal readonly record struct TransferLogEntry(

@@ -1,0 +1,103 @@
+using System.IO.Pipelines;
+using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.FileSystems;
+using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Session;
+
+namespace Ftp.Embedded.Internal.Commands;
+
+/// <summary>The line format of a listing over the data connection.</summary>
+internal enum ListingFormat
+{
+    /// <summary>LIST: <c>ls -l</c> lines.</summary>
+    List,
+
+    /// <summary>NLST: names only.</summary>
+    Names,
+
+    /// <summary>MLSD: RFC 3659 facts.</summary>
+    Facts,
+}
+
+/// <summary>
+/// LIST, NLST, MLSD: <paramref name="Path"/> is a directory whose entries are listed, or a file listed alone. The listing
+/// streams as the filesystem yields entries, so memory stays flat for any directory size.
+/// </summary>
+internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingFormat Format, MlstFacts Facts, FtpUser User, DateTimeOffset Now)
+    : TransferRequest(Path, Binary: false)
+{
+    internal const int FlushThreshold = 32 * 1024;
+
+    public override FtpTransferDirection? Direction => null;
+
+    public override string OpeningText => Opening(binary: false, Format switch
+    {
+        ListingFormat.Facts => "MLSD",
+        ListingFormat.Names => "file list",
+        _ => "directory listing",
+    });
+
+    public override ValueTask<TransferBody> OpenAsync(IFtpFileSystem fileSystem, CancellationToken cancellationToken)
+        => ValueTask.FromResult<TransferBody>(new Body(this, fileSystem));
+
+    private void Write(PipeWriter writer, FtpFileInfo entry, string directory)
+    {
+        switch (Format)
+        {
+            case ListingFormat.List:
+                ListingFormatter.WriteListLine(writer, entry, Now);
+                break;
+            case ListingFormat.Names:
+                ListingFormatter.WriteNameLine(writer, entry.Name);
+                break;
+            default:
+                ListingFormatter.WriteFactsLine(writer, entry, directory, entry.Name, Facts, User, entry.Name);
+                break;
+        }
+    }
+
+    private sealed class Body(ListingRequest request, IFtpFileSystem fileSystem) : TransferBody
+    {
+        public override async ValueTask CopyAsync(DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            var writer = PipeWriter.Create(data.Stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+            try
+            {
+                if (!request.Info.IsDirectory)
+                {
+                    request.Write(writer, request.Info, VirtualPath.GetParent(request.Path));
+                }
+                else
+                {
+                    await WriteEntriesAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                progress.Progress((int)writer.UnflushedBytes);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask WriteEntriesAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            await foreach (var entry in fileSystem.ListAsync(request.Path, cancellationToken).ConfigureAwait(false))
+            {
+                if (UploadTemporaryName.Matches(entry.Name))
+                {
+                    // An upload in progress, not a file yet.
+                    continue;
+                }
+
+                request.Write(writer, entry, request.Path);
+                if (writer.UnflushedBytes > FlushThreshold)
+                {
+                    progress.Progress((int)writer.UnflushedBytes);
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

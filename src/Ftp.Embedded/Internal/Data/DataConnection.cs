@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Ftp.Embedded.Internal.Data;
+
+/// <summary>What opening a data connection needs from the session: the policy, who the session is, where to log.</summary>
+internal sealed record DataChannelContext(IFtpDataChannelPolicy Policy, FtpSessionInfo Session, ILogger Logger);
+
+/// <summary>
+/// An open data connection: the stream the transfer reads or writes (the socket's own, or TLS under PROT P), the socket
+/// itself while the bytes flow over plain TCP (for sendfile and receiving straight into a file), and the peer.
+/// </summary>
+internal sealed class DataConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+
+    public DataConnection(Socket socket)
+    {
+        _socket = socket;
+        Peer = (IPEndPoint)socket.RemoteEndPoint!;
+        Stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>The stream of the transfer: a <see cref="NetworkStream"/>, or an <see cref="SslStream"/> once protected.</summary>
+    public Stream Stream { get; private set; }
+
+    /// <summary>The socket while the data flows over plain TCP; <see langword="null"/> under TLS.</summary>
+    public Socket? Socket => Stream is NetworkStream ? _socket : null;
+
+    public IPEndPoint Peer { get; }
+
+    /// <summary>Replaces the stream with the TLS session set up over it.</summary>
+    public void Protect(SslStream ssl) => Stream = ssl;
+
+    /// <summary>Closes the connection at once: a read or write on it ends now.</summary>
+    public void Abort() => _socket.Dispose();
+
+    /// <summary>
+    /// Ends the connection cleanly after everything was moved: TLS close_notify (so the client can tell the end from a cut),
+    /// then a TCP half-close. A peer that closed first (uploads do) is not an error.
+    /// </summary>
+    public async ValueTask CloseAsync()
+    {
+        try
+        {
+            if (Stream is SslStream ssl)
+            {
+                await ssl.ShutdownAsync().ConfigureAwait(false);
+            }
+
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+    }
+}
