@@ -1,3 +1,4 @@
+using Ftp.Embedded.Internal.Net;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -57,18 +58,5 @@ public sealed class DefaultDataChannelPolicy : IFtpDataChannelPolicy
             : PassiveRefused;
     }
 
-    internal static bool SameAddress(IPAddress a, IPAddress b)
-    {
-        if (a.IsIPv4MappedToIPv6)
-        {
-            a = a.MapToIPv4();
-        }
-
-        if (b.IsIPv4MappedToIPv6)
-        {
-            b = b.MapToIPv4();
-        }
-
-        return a.Equals(b);
-    }
+    internal static bool SameAddress(IPAddress a, IPAddress b) => AddressNormalizer.Normalize(a).Equals(AddressNormalizer.Normalize(b));
 }

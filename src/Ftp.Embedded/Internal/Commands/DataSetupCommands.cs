@@ -1,3 +1,4 @@
+using Ftp.Embedded.Internal.Net;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -19,11 +20,7 @@ internal static class DataSetupCommands
         }
 
         var local = session.Info.LocalEndPoint.Address;
-        var advertised = await session.Context.DataChannelPolicy.GetPassiveAddressAsync(session.Info, session.Aborted);
-        if (advertised.IsIPv4MappedToIPv6)
-        {
-            advertised = advertised.MapToIPv4();
-        }
+        var advertised = AddressNormalizer.Normalize(await session.Context.DataChannelPolicy.GetPassiveAddressAsync(session.Info, session.Aborted));
 
         if (local.AddressFamily != AddressFamily.InterNetwork || advertised.AddressFamily != AddressFamily.InterNetwork)
         {
@@ -211,10 +208,7 @@ internal static class DataSetupCommands
 
     private static async ValueTask PrepareActiveAsync(FtpSession session, IPEndPoint target, string verb)
     {
-        if (target.Address.IsIPv4MappedToIPv6)
-        {
-            target = new IPEndPoint(target.Address.MapToIPv4(), target.Port);
-        }
+        target = AddressNormalizer.Normalize(target);
 
         var decision = session.Context.DataChannelPolicy.AllowActive(session.Info, target);
         if (!decision.IsAllowed)

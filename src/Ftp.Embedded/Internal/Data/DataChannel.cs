@@ -1,3 +1,4 @@
+using Ftp.Embedded.Internal.Net;
 using System.Net;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Hosting;
@@ -86,7 +87,7 @@ internal sealed class PassiveDataChannel : DataChannel
             }
 
             var peer = (IPEndPoint)socket.RemoteEndPoint!;
-            var decision = context.Policy.AllowPassivePeer(context.Session, Normalize(peer));
+            var decision = context.Policy.AllowPassivePeer(context.Session, AddressNormalizer.Normalize(peer));
             if (decision.IsAllowed)
             {
                 return socket;
@@ -107,9 +108,6 @@ internal sealed class PassiveDataChannel : DataChannel
             _pool.Return(Port);
         }
     }
-
-    private static IPEndPoint Normalize(IPEndPoint endPoint)
-        => endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 }
 
 /// <summary>An active connection to the address PORT/EPRT named.</summary>
