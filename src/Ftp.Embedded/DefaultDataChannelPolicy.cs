@@ -1,5 +1,5 @@
-using Ftp.Embedded.Internal.Net;
 using System.Net;
+using Ftp.Embedded.Internal.Net;
 using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded;

@@ -1,8 +1,8 @@
-using Ftp.Embedded.Internal.Net;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Net;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 

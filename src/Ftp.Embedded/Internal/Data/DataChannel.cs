@@ -1,7 +1,7 @@
-using Ftp.Embedded.Internal.Net;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Net;
 
 namespace Ftp.Embedded.Internal.Data;
 
