@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Net;
 using Ftp.Embedded.Internal.Protocol;

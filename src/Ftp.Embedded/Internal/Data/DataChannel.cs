@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Net;
 
