@@ -68,12 +68,18 @@ public enum FtpReplyCode
     BadSequence = 503,
     /// <summary>504: command not implemented for that parameter.</summary>
     ParameterNotImplemented = 504,
+    /// <summary>521: data connection cannot be opened with this PROT setting (RFC 4217 section 9).</summary>
+    CantOpenDataConnectionWithProt = 521,
     /// <summary>522: network protocol not supported (RFC 2428).</summary>
     NetworkProtocolNotSupported = 522,
     /// <summary>530: not logged in.</summary>
     NotLoggedIn = 530,
+    /// <summary>533: command protection level denied for policy reasons (RFC 2228; CCC in RFC 4217 section 6).</summary>
+    CommandProtectionDenied = 533,
     /// <summary>534: request denied for policy reasons (RFC 2228).</summary>
     DeniedForPolicyReasons = 534,
+    /// <summary>536: requested PROT level not supported by mechanism (RFC 2228; RFC 4217 section 9).</summary>
+    ProtLevelNotSupported = 536,
     /// <summary>550: requested action not taken; file unavailable (not found, no access).</summary>
     FileUnavailable = 550,
     /// <summary>551: requested action aborted: page type unknown.</summary>
@@ -82,5 +88,7 @@ public enum FtpReplyCode
     ExceededStorageAllocation = 552,
     /// <summary>553: requested action not taken: file name not allowed.</summary>
     FileNameNotAllowed = 553,
+    /// <summary>554: requested action not taken: invalid REST parameter (RFC 3659 section 5, RFC 1123 section 4.1.3.4).</summary>
+    InvalidRestParameter = 554,
 }
 #pragma warning restore CA1027

@@ -15,15 +15,15 @@ internal static class Permissions
         {
             case PathError.None when UploadTemporaryName.IsTemporaryPath(path):
                 // An upload in progress: invisible to clients, and its name cannot be taken.
-                await session.ReplyAsync(553, "File name not allowed: reserved for uploads in progress.");
+                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: reserved for uploads in progress.");
                 return null;
             case PathError.None:
                 return path;
             case PathError.TooLong:
-                await session.ReplyAsync(553, "File name too long.");
+                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name too long.");
                 return null;
             default:
-                await session.ReplyAsync(553, "File name not allowed: it contains a control character or a backslash.");
+                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: it contains a control character or a backslash.");
                 return null;
         }
     }
@@ -33,7 +33,7 @@ internal static class Permissions
     {
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(501, $"{request.Verb} needs a path.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{request.Verb} needs a path.");
             return null;
         }
 
@@ -47,7 +47,7 @@ internal static class Permissions
         var allowed = user.Can(permission) && !(permission != FtpPermissions.Write && IsUploadOnly(user, path));
         if (!allowed)
         {
-            await session.ReplyAsync(550, "Permission denied.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied.");
         }
 
         return allowed;

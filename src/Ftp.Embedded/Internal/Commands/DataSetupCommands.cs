@@ -15,7 +15,7 @@ internal static class DataSetupCommands
     {
         if (session.Settings.EpsvAll)
         {
-            await session.ReplyAsync(503, "PASV not allowed after EPSV ALL.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "PASV not allowed after EPSV ALL.");
             return;
         }
 
@@ -24,7 +24,7 @@ internal static class DataSetupCommands
 
         if (local.AddressFamily != AddressFamily.InterNetwork || advertised.AddressFamily != AddressFamily.InterNetwork)
         {
-            await session.ReplyAsync(522, "PASV needs IPv4; use EPSV.");
+            await session.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "PASV needs IPv4; use EPSV.");
             return;
         }
 
@@ -36,7 +36,7 @@ internal static class DataSetupCommands
 
         var a = advertised.GetAddressBytes();
         var port = channel.Port;
-        await session.ReplyAsync(227, string.Create(CultureInfo.InvariantCulture,
+        await session.ReplyAsync(FtpReplyCode.EnteringPassiveMode, string.Create(CultureInfo.InvariantCulture,
             $"Entering Passive Mode ({a[0]},{a[1]},{a[2]},{a[3]},{port >> 8},{port & 0xFF})."));
     }
 
@@ -48,13 +48,13 @@ internal static class DataSetupCommands
         if (argument.Equals("ALL", StringComparison.OrdinalIgnoreCase))
         {
             session.Settings = session.Settings with { EpsvAll = true };
-            await session.ReplyAsync(200, "EPSV ALL okay.");
+            await session.ReplyAsync(FtpReplyCode.Okay, "EPSV ALL okay.");
             return;
         }
 
         if (argument.Length > 0 && argument != family)
         {
-            await session.ReplyAsync(argument is "1" or "2" ? 522 : 501,
+            await session.ReplyAsync(argument is "1" or "2" ? FtpReplyCode.NetworkProtocolNotSupported : FtpReplyCode.SyntaxErrorInArguments,
                 argument is "1" or "2" ? $"Network protocol not supported, use ({family})" : "EPSV takes 1, 2 or ALL.");
             return;
         }
@@ -62,7 +62,7 @@ internal static class DataSetupCommands
         var channel = await OpenPassiveAsync(session, local);
         if (channel is not null)
         {
-            await session.ReplyAsync(229, string.Create(CultureInfo.InvariantCulture, $"Entering Extended Passive Mode (|||{channel.Port}|)"));
+            await session.ReplyAsync(FtpReplyCode.EnteringExtendedPassiveMode, string.Create(CultureInfo.InvariantCulture, $"Entering Extended Passive Mode (|||{channel.Port}|)"));
         }
     }
 
@@ -75,7 +75,7 @@ internal static class DataSetupCommands
 
         if (!TryParsePort(request.Argument, out var target))
         {
-            await session.ReplyAsync(501, "PORT takes h1,h2,h3,h4,p1,p2.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "PORT takes h1,h2,h3,h4,p1,p2.");
             return;
         }
 
@@ -92,10 +92,10 @@ internal static class DataSetupCommands
         switch (TryParseEprt(request.Argument, out var target))
         {
             case EprtResult.UnsupportedFamily:
-                await session.ReplyAsync(522, "Network protocol not supported, use (1,2)");
+                await session.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "Network protocol not supported, use (1,2)");
                 return;
             case EprtResult.Invalid:
-                await session.ReplyAsync(501, "EPRT takes |1|IPv4 address|port| or |2|IPv6 address|port|.");
+                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "EPRT takes |1|IPv4 address|port| or |2|IPv6 address|port|.");
                 return;
         }
 
@@ -181,7 +181,7 @@ internal static class DataSetupCommands
         var channel = PassiveDataChannel.TryCreate(session.Context, local);
         if (channel is null)
         {
-            await session.ReplyAsync(425, "Can't open data connection: no passive port is free, try again later.");
+            await session.ReplyAsync(FtpReplyCode.CantOpenDataConnection, "Can't open data connection: no passive port is free, try again later.");
             return null;
         }
 
@@ -193,13 +193,13 @@ internal static class DataSetupCommands
     {
         if (session.Settings.EpsvAll)
         {
-            await session.ReplyAsync(503, $"{verb} not allowed after EPSV ALL.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, $"{verb} not allowed after EPSV ALL.");
             return false;
         }
 
         if (!session.Context.Options.Active.Enabled)
         {
-            await session.ReplyAsync(502, "Active mode is disabled on this server; use PASV or EPSV.");
+            await session.ReplyAsync(FtpReplyCode.NotImplemented, "Active mode is disabled on this server; use PASV or EPSV.");
             return false;
         }
 
@@ -214,12 +214,12 @@ internal static class DataSetupCommands
         if (!decision.IsAllowed)
         {
             // RFC 2577: the default policy never connects to a third party or a privileged port on a client's behalf.
-            await session.ReplyAsync(504, $"{verb} refused: {decision.Reason ?? "the server's data-channel policy does not allow that target."}");
+            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, $"{verb} refused: {decision.Reason ?? "the server's data-channel policy does not allow that target."}");
             return;
         }
 
         var local = session.Info.LocalEndPoint.Address;
         session.SetPreparedData(new ActiveDataChannel(target, local, session.Context.Options.Active.UsePort20));
-        await session.ReplyAsync(200, $"{verb} command successful.");
+        await session.ReplyAsync(FtpReplyCode.Okay, $"{verb} command successful.");
     }
 }

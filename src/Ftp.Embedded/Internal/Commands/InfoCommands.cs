@@ -7,13 +7,13 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>NOOP, SYST, FEAT, OPTS, HELP, STAT, CLNT, ALLO, TYPE, MODE, STRU.</summary>
 internal static class InfoCommands
 {
-    public static ValueTask Noop(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(200, "NOOP okay.");
+    public static ValueTask Noop(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Okay, "NOOP okay.");
 
-    public static ValueTask Syst(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(215, "UNIX Type: L8");
+    public static ValueTask Syst(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.SystemType, "UNIX Type: L8");
 
-    public static ValueTask Clnt(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(200, "Noted.");
+    public static ValueTask Clnt(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Okay, "Noted.");
 
-    public static ValueTask Allo(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(202, "ALLO not needed here.");
+    public static ValueTask Allo(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Superfluous, "ALLO not needed here.");
 
     /// <summary>FEAT (RFC 2389): only what this session can really do.</summary>
     public static ValueTask Feat(FtpSession session, FtpRequest request, Pending pending)
@@ -37,7 +37,7 @@ internal static class InfoCommands
 
         features.Add("MLST " + ListingFormatter.FeatFacts(session.Settings));
         features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8"]);
-        return session.ReplyMultilineAsync(211, "Features:", features, "End");
+        return session.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "Features:", features, "End");
     }
 
     public static async ValueTask Opts(FtpSession session, FtpRequest request, Pending pending)
@@ -52,28 +52,28 @@ internal static class InfoCommands
                 if (value.Length == 0 || value.Equals("ON", StringComparison.OrdinalIgnoreCase))
                 {
                     session.Settings = session.Settings with { Utf8 = true };
-                    await session.ReplyAsync(200, "UTF8 set to on.");
+                    await session.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to on.");
                 }
                 else if (value.Equals("OFF", StringComparison.OrdinalIgnoreCase))
                 {
                     // Names stay UTF-8 (RFC 2640 recommends it); accept the request so clients carry on.
-                    await session.ReplyAsync(200, "UTF8 set to off; names are still sent as UTF-8.");
+                    await session.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to off; names are still sent as UTF-8.");
                 }
                 else
                 {
-                    await session.ReplyAsync(501, "OPTS UTF8 takes ON or OFF.");
+                    await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS UTF8 takes ON or OFF.");
                 }
 
                 break;
             case "MLST":
                 session.Settings = session.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) };
-                await session.ReplyAsync(200, "MLST OPTS " + ListingFormatter.SelectedFacts(session.Settings.MlstFacts));
+                await session.ReplyAsync(FtpReplyCode.Okay, "MLST OPTS " + ListingFormatter.SelectedFacts(session.Settings.MlstFacts));
                 break;
             case "":
-                await session.ReplyAsync(501, "OPTS needs an option.");
+                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS needs an option.");
                 break;
             default:
-                await session.ReplyAsync(501, "Option not understood.");
+                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Option not understood.");
                 break;
         }
     }
@@ -86,18 +86,18 @@ internal static class InfoCommands
             var verb = request.Argument.Trim().ToUpperInvariant();
             if (CommandTable.Find(verb) is { } command)
             {
-                await session.ReplyAsync(214, "Syntax: " + command.Syntax);
+                await session.ReplyAsync(FtpReplyCode.HelpMessage, "Syntax: " + command.Syntax);
             }
             else
             {
-                await session.ReplyAsync(501, "Unknown command.");
+                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Unknown command.");
             }
 
             return;
         }
 
         var lines = CommandTable.All.Select(c => c.Verb).Chunk(10).Select(chunk => string.Join(' ', chunk.Select(v => v.PadRight(5))).TrimEnd());
-        await session.ReplyMultilineAsync(214, "The following commands are recognized:", lines, "Help okay.");
+        await session.ReplyMultilineAsync(FtpReplyCode.HelpMessage, "The following commands are recognized:", lines, "Help okay.");
     }
 
     /// <summary>STAT: server status, transfer progress, or a listing over the control connection.</summary>
@@ -105,7 +105,7 @@ internal static class InfoCommands
     {
         if (session.CurrentTransfer is { Task.IsCompleted: false } transfer)
         {
-            await session.ReplyAsync(213, $"Status: {transfer.Description}; {transfer.Bytes} bytes transferred.");
+            await session.ReplyAsync(FtpReplyCode.FileStatus, $"Status: {transfer.Description}; {transfer.Bytes} bytes transferred.");
             return;
         }
 
@@ -113,7 +113,7 @@ internal static class InfoCommands
         {
             if (session.Phase != SessionPhase.LoggedIn)
             {
-                await session.ReplyAsync(530, "Please log in with USER and PASS first.");
+                await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "Please log in with USER and PASS first.");
                 return;
             }
 
@@ -129,7 +129,7 @@ internal static class InfoCommands
             $"Session timeout in seconds is {(int)session.Context.Options.Limits.IdleTimeout.TotalSeconds}",
             session.PreparedData is null ? "No data connection" : "Data connection prepared",
         };
-        await session.ReplyMultilineAsync(211, "FTP server status:", status, "End of status.");
+        await session.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "FTP server status:", status, "End of status.");
     }
 
     /// <summary>TYPE A [N], TYPE I, TYPE L 8 (RFC 959 section 3.1.1).</summary>
@@ -145,15 +145,15 @@ internal static class InfoCommands
         if (type is { } t)
         {
             session.Settings = session.Settings with { Type = t };
-            await session.ReplyAsync(200, t == DataType.Ascii ? "Type set to A." : "Type set to I.");
+            await session.ReplyAsync(FtpReplyCode.Okay, t == DataType.Ascii ? "Type set to A." : "Type set to I.");
         }
         else if (parts is ["A" or "E", ..] or ["L", ..] or ["E"])
         {
-            await session.ReplyAsync(504, "Type not supported; use A or I.");
+            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Type not supported; use A or I.");
         }
         else
         {
-            await session.ReplyAsync(501, "TYPE takes A, I or L 8.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "TYPE takes A, I or L 8.");
         }
     }
 
@@ -172,12 +172,12 @@ internal static class InfoCommands
         var argument = request.Argument.Trim();
         if (argument.Equals(supported, StringComparison.OrdinalIgnoreCase))
         {
-            return session.ReplyAsync(200, ok);
+            return session.ReplyAsync(FtpReplyCode.Okay, ok);
         }
 
         return argument.Length == 1 && char.IsAsciiLetter(argument[0])
-            ? session.ReplyAsync(504, unsupported)
-            : session.ReplyAsync(501, $"{verb} takes one letter.");
+            ? session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, unsupported)
+            : session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{verb} takes one letter.");
     }
 
     internal static string Escape(string text)

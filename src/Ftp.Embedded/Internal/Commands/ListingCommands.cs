@@ -25,7 +25,7 @@ internal static class ListingCommands
 
         var user = session.User!;
         var facts = session.Settings.MlstFacts;
-        await session.ReplyStreamingAsync(250, $"Listing {path}", (writer, _) =>
+        await session.ReplyStreamingAsync(FtpReplyCode.FileActionOkay, $"Listing {path}", (writer, _) =>
         {
             ListingFormatter.WriteFactsLine(writer, info, path, facts, user, path, leadingSpace: true);
             return ValueTask.CompletedTask;
@@ -42,7 +42,7 @@ internal static class ListingCommands
 
         var fileSystem = session.FileSystem!;
         var now = session.Context.TimeProvider.GetUtcNow();
-        await session.ReplyStreamingAsync(213, $"Status of {path}:", async (writer, ct) =>
+        await session.ReplyStreamingAsync(FtpReplyCode.FileStatus, $"Status of {path}:", async (writer, ct) =>
         {
             if (!info.IsDirectory)
             {
@@ -77,7 +77,7 @@ internal static class ListingCommands
 
         if (format == ListingFormat.Facts && !info.IsDirectory)
         {
-            await session.ReplyAsync(501, "MLSD needs a directory; use MLST for a file.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MLSD needs a directory; use MLST for a file.");
             return;
         }
 
@@ -101,7 +101,7 @@ internal static class ListingCommands
                    ?? (path == VirtualPath.Root ? new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch) : null);
         if (info is null)
         {
-            await session.ReplyAsync(550, "No such file or directory.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return null;
         }
 

@@ -11,7 +11,7 @@ internal static class LoginCommands
     {
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(501, "USER needs a user name.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "USER needs a user name.");
             return;
         }
 
@@ -23,14 +23,14 @@ internal static class LoginCommands
 
         if (!session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
         {
-            await session.ReplyAsync(530, "TLS is required: send AUTH TLS before logging in.");
+            await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "TLS is required: send AUTH TLS before logging in.");
             return;
         }
 
         session.PendingUserName = request.Argument;
         session.Phase = SessionPhase.AwaitingPassword;
         // 331 for every name: the reply does not tell which accounts exist.
-        await session.ReplyAsync(331, IsAnonymousName(session, request.Argument)
+        await session.ReplyAsync(FtpReplyCode.NeedPassword, IsAnonymousName(session, request.Argument)
             ? "Anonymous login okay, send your email address as password."
             : "User name okay, need password.");
     }
@@ -39,13 +39,13 @@ internal static class LoginCommands
     {
         if (session.Phase == SessionPhase.LoggedIn)
         {
-            await session.ReplyAsync(503, "Already logged in.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "Already logged in.");
             return;
         }
 
         if (session.Phase != SessionPhase.AwaitingPassword || session.PendingUserName is not { } userName)
         {
-            await session.ReplyAsync(503, "Login with USER first.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "Login with USER first.");
             return;
         }
 
@@ -79,7 +79,7 @@ internal static class LoginCommands
             FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
             session.PendingUserName = null;
             session.Phase = SessionPhase.Closing;
-            await session.ReplyAsync(421, "Login service not available, try again later; closing control connection.");
+            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Login service not available, try again later; closing control connection.");
             return;
         }
 
@@ -106,7 +106,7 @@ internal static class LoginCommands
         session.Phase = SessionPhase.LoggedIn;
         FtpLog.LoginSucceeded(context.Logger, session.Info.Id, user.Name);
         context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(session.Info, userName));
-        await session.ReplyAsync(230, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+        await session.ReplyAsync(FtpReplyCode.LoggedIn, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
     }
 
     /// <summary>A rejected login: counted, logged, perhaps banned, delayed, then 530 (and 421 when it was one too many).</summary>
@@ -132,27 +132,27 @@ internal static class LoginCommands
             await Task.Delay(delay, context.TimeProvider, session.Aborted);
         }
 
-        await session.ReplyAsync(530, "Login incorrect.");
+        await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
         if (bannedUntil is not null)
         {
-            await session.ReplyAsync(421, "Too many failed logins from your address; closing control connection.");
+            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins from your address; closing control connection.");
             session.Phase = SessionPhase.Closing;
         }
         else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
         {
-            await session.ReplyAsync(421, "Too many failed logins; closing control connection.");
+            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins; closing control connection.");
             session.Phase = SessionPhase.Closing;
         }
     }
 
     public static ValueTask Acct(FtpSession session, FtpRequest request, Pending pending)
-        => session.ReplyAsync(202, "ACCT not needed here.");
+        => session.ReplyAsync(FtpReplyCode.Superfluous, "ACCT not needed here.");
 
     public static async ValueTask Rein(FtpSession session, FtpRequest request, Pending pending)
     {
         Logout(session);
         session.Info.Host = null;
-        await session.ReplyAsync(220, session.Context.Options.Greeting);
+        await session.ReplyAsync(FtpReplyCode.ServiceReady, session.Context.Options.Greeting);
     }
 
     public static async ValueTask Quit(FtpSession session, FtpRequest request, Pending pending)
@@ -163,7 +163,7 @@ internal static class LoginCommands
             await transfer.Task;
         }
 
-        await session.ReplyAsync(221, "Goodbye.");
+        await session.ReplyAsync(FtpReplyCode.ClosingControlConnection, "Goodbye.");
         session.Phase = SessionPhase.Closing;
     }
 
@@ -171,13 +171,13 @@ internal static class LoginCommands
     {
         if (session.Phase == SessionPhase.LoggedIn || session.Phase == SessionPhase.AwaitingPassword)
         {
-            await session.ReplyAsync(503, "HOST must come before USER.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "HOST must come before USER.");
             return;
         }
 
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(501, "HOST needs a host name.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "HOST needs a host name.");
             return;
         }
 
@@ -185,12 +185,12 @@ internal static class LoginCommands
         var name = request.Argument.Trim();
         if (hosts.Count > 0 && !hosts.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            await session.ReplyAsync(504, "Unknown host.");
+            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Unknown host.");
             return;
         }
 
         session.Info.Host = name;
-        await session.ReplyAsync(220, $"Host {name} accepted.");
+        await session.ReplyAsync(FtpReplyCode.ServiceReady, $"Host {name} accepted.");
     }
 
     internal static async ValueTask<FtpUser?> AuthenticateAsync(IReadOnlyList<IFtpAuthenticator> authenticators, FtpLoginContext login, CancellationToken cancellationToken)
@@ -208,11 +208,11 @@ internal static class LoginCommands
     }
 
     /// <summary>How a provider's refusal of a user is answered: its <see cref="FtpException"/>, or 530 for a missing home.</summary>
-    private static (int Code, string Text)? RefusalOf(Exception exception) => exception switch
+    private static (FtpReplyCode Code, string Text)? RefusalOf(Exception exception) => exception switch
     {
-        FtpException { ReplyCode: >= FtpReplyCode.ServiceNotAvailable and not FtpReplyCode.ServiceNotAvailable } ftp => ((int)ftp.ReplyCode, ftp.Message),
-        DirectoryNotFoundException => (530, "Login refused: your home directory does not exist on this server."),
-        UnauthorizedAccessException => (530, "Login refused: your home directory cannot be used."),
+        FtpException { ReplyCode: >= FtpReplyCode.ServiceNotAvailable and not FtpReplyCode.ServiceNotAvailable } ftp => (ftp.ReplyCode, ftp.Message),
+        DirectoryNotFoundException => (FtpReplyCode.NotLoggedIn, "Login refused: your home directory does not exist on this server."),
+        UnauthorizedAccessException => (FtpReplyCode.NotLoggedIn, "Login refused: your home directory cannot be used."),
         _ => null,
     };
 

@@ -9,7 +9,7 @@ namespace Ftp.Embedded.Internal.Commands;
 internal static class NavigationCommands
 {
     public static ValueTask Pwd(FtpSession session, FtpRequest request, Pending pending)
-        => session.ReplyAsync(257, $"{ReplyWriter.QuotePath(session.CurrentDirectory)} is the current directory.");
+        => session.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(session.CurrentDirectory)} is the current directory.");
 
     public static async ValueTask Cwd(FtpSession session, FtpRequest request, Pending pending)
     {
@@ -35,12 +35,12 @@ internal static class NavigationCommands
 
         if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is not null)
         {
-            await session.ReplyAsync(550, "Cannot create directory: the name exists already.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot create directory: the name exists already.");
             return;
         }
 
         await session.FileSystem!.CreateDirectoryAsync(path, session.Aborted);
-        await session.ReplyAsync(257, $"{ReplyWriter.QuotePath(path)} created.");
+        await session.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(path)} created.");
     }
 
     public static async ValueTask Rmd(FtpSession session, FtpRequest request, Pending pending)
@@ -54,7 +54,7 @@ internal static class NavigationCommands
         var info = path == VirtualPath.Root ? null : await session.FileSystem!.GetInfoAsync(path, session.Aborted);
         if (info is not { IsDirectory: true })
         {
-            await session.ReplyAsync(550, path == VirtualPath.Root ? "Cannot remove the root directory." : "No such directory.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, path == VirtualPath.Root ? "Cannot remove the root directory." : "No such directory.");
             return;
         }
 
@@ -64,11 +64,11 @@ internal static class NavigationCommands
         }
         catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
         {
-            await session.ReplyAsync(550, "Cannot remove directory: it is not empty.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot remove directory: it is not empty.");
             return;
         }
 
-        await session.ReplyAsync(250, "Directory removed.");
+        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
     }
 
     public static async ValueTask Dele(FtpSession session, FtpRequest request, Pending pending)
@@ -82,12 +82,12 @@ internal static class NavigationCommands
         var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(550, info is null ? "No such file." : "Is a directory; use RMD.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Is a directory; use RMD.");
             return;
         }
 
         await session.FileSystem!.DeleteFileAsync(path, session.Aborted);
-        await session.ReplyAsync(250, "File deleted.");
+        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
     }
 
     public static async ValueTask Rnfr(FtpSession session, FtpRequest request, Pending pending)
@@ -100,19 +100,19 @@ internal static class NavigationCommands
 
         if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is null)
         {
-            await session.ReplyAsync(550, "No such file or directory.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }
 
         session.Pending = session.Pending with { RenameFrom = path };
-        await session.ReplyAsync(350, "Ready for RNTO.");
+        await session.ReplyAsync(FtpReplyCode.PendingFurtherInformation, "Ready for RNTO.");
     }
 
     public static async ValueTask Rnto(FtpSession session, FtpRequest request, Pending pending)
     {
         if (pending.RenameFrom is not { } from)
         {
-            await session.ReplyAsync(503, "Send RNFR first.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "Send RNFR first.");
             return;
         }
 
@@ -124,19 +124,19 @@ internal static class NavigationCommands
 
         if (to == VirtualPath.Root || to == from || to.StartsWith(from + "/", StringComparison.Ordinal))
         {
-            await session.ReplyAsync(553, "Cannot rename to that name.");
+            await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "Cannot rename to that name.");
             return;
         }
 
         var target = await session.FileSystem!.GetInfoAsync(to, session.Aborted);
         if (target is { IsDirectory: true })
         {
-            await session.ReplyAsync(550, "Cannot rename: a directory with that name exists.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot rename: a directory with that name exists.");
             return;
         }
 
         await session.FileSystem!.RenameAsync(from, to, session.Aborted);
-        await session.ReplyAsync(250, "Rename successful.");
+        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
     public static async ValueTask Size(FtpSession session, FtpRequest request, Pending pending)
@@ -144,7 +144,7 @@ internal static class NavigationCommands
         var info = await GetFileAsync(session, request);
         if (info is not null)
         {
-            await session.ReplyAsync(213, info.Length.ToString(CultureInfo.InvariantCulture));
+            await session.ReplyAsync(FtpReplyCode.FileStatus, info.Length.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -153,7 +153,7 @@ internal static class NavigationCommands
         var info = await GetFileAsync(session, request);
         if (info is not null)
         {
-            await session.ReplyAsync(213, ListingFormatter.FormatTime(info.LastWriteTime));
+            await session.ReplyAsync(FtpReplyCode.FileStatus, ListingFormatter.FormatTime(info.LastWriteTime));
         }
     }
 
@@ -173,13 +173,13 @@ internal static class NavigationCommands
         var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
         if (info is null)
         {
-            await session.ReplyAsync(550, "No such file or directory.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }
 
         if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, path))
         {
-            await session.ReplyAsync(550, "Permission denied: no uploads here.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: no uploads here.");
             return;
         }
 
@@ -196,11 +196,11 @@ internal static class NavigationCommands
 
         if (available is not { } bytes)
         {
-            await session.ReplyAsync(550, "The available space is not known here.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "The available space is not known here.");
             return;
         }
 
-        await session.ReplyAsync(213, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
+        await session.ReplyAsync(FtpReplyCode.FileStatus, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
     }
 
     internal static bool SupportsAvailableSpace(FtpSession session)
@@ -213,14 +213,14 @@ internal static class NavigationCommands
     {
         if (session.FileSystem is not IFtpModificationTimeFileSystem setter)
         {
-            await session.ReplyAsync(502, "MFMT is not supported by this filesystem.");
+            await session.ReplyAsync(FtpReplyCode.NotImplemented, "MFMT is not supported by this filesystem.");
             return;
         }
 
         var space = request.Argument.IndexOf(' ', StringComparison.Ordinal);
         if (space < 0 || !ListingFormatter.TryParseTime(request.Argument.AsSpan(0, space), out var time))
         {
-            await session.ReplyAsync(501, "MFMT takes YYYYMMDDHHMMSS[.sss] and a path.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MFMT takes YYYYMMDDHHMMSS[.sss] and a path.");
             return;
         }
 
@@ -234,13 +234,13 @@ internal static class NavigationCommands
         var info = await session.FileSystem.GetInfoAsync(path, session.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(550, "No such file.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.");
             return;
         }
 
         await setter.SetLastWriteTimeAsync(path, time, session.Aborted);
         // The path as given, as the MFMT draft's example and other servers (proftpd) reply.
-        await session.ReplyAsync(213, $"Modify={ListingFormatter.FormatTime(time)}; {given}");
+        await session.ReplyAsync(FtpReplyCode.FileStatus, $"Modify={ListingFormatter.FormatTime(time)}; {given}");
     }
 
     private static async ValueTask<FtpFileInfo?> GetFileAsync(FtpSession session, FtpRequest request)
@@ -254,7 +254,7 @@ internal static class NavigationCommands
         var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(550, info is null ? "No such file." : "Not a plain file.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Not a plain file.");
             return null;
         }
 
@@ -268,12 +268,12 @@ internal static class NavigationCommands
             var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
             if (info is not { IsDirectory: true })
             {
-                await session.ReplyAsync(550, info is null ? "No such directory." : "Not a directory.");
+                await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such directory." : "Not a directory.");
                 return;
             }
         }
 
         session.CurrentDirectory = path;
-        await session.ReplyAsync(250, $"Directory changed to {path}.");
+        await session.ReplyAsync(FtpReplyCode.FileActionOkay, $"Directory changed to {path}.");
     }
 }

@@ -12,29 +12,29 @@ internal static class TlsCommands
         var mechanism = request.Argument.Trim().ToUpperInvariant();
         if (!session.Context.Tls.IsEnabled)
         {
-            await session.ReplyAsync(502, "TLS is not configured on this server.");
+            await session.ReplyAsync(FtpReplyCode.NotImplemented, "TLS is not configured on this server.");
             return;
         }
 
         if (mechanism is not ("TLS" or "TLS-C" or "SSL" or "TLS-P"))
         {
-            await session.ReplyAsync(504, "AUTH takes TLS (or SSL).");
+            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "AUTH takes TLS (or SSL).");
             return;
         }
 
         if (session.IsSecure)
         {
-            await session.ReplyAsync(503, "The control connection is already protected.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "The control connection is already protected.");
             return;
         }
 
         if (session.Phase == SessionPhase.LoggedIn)
         {
-            await session.ReplyAsync(503, "AUTH must come before login.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "AUTH must come before login.");
             return;
         }
 
-        await session.ReplyAsync(234, $"AUTH {mechanism} successful; start the TLS handshake.");
+        await session.ReplyAsync(FtpReplyCode.AuthOkay, $"AUTH {mechanism} successful; start the TLS handshake.");
         if (await session.UpgradeToTlsAsync())
         {
             // RFC 4217 section 4: a new security state starts a new login.
@@ -50,25 +50,25 @@ internal static class TlsCommands
     {
         if (!session.IsSecure)
         {
-            await session.ReplyAsync(503, "PBSZ needs a protected control connection (AUTH TLS) first.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "PBSZ needs a protected control connection (AUTH TLS) first.");
             return;
         }
 
         if (!long.TryParse(request.Argument.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
-            await session.ReplyAsync(501, "PBSZ takes a number (0 for TLS).");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "PBSZ takes a number (0 for TLS).");
             return;
         }
 
         session.ProtectionBufferSizeSet = true;
-        await session.ReplyAsync(200, "PBSZ=0");
+        await session.ReplyAsync(FtpReplyCode.Okay, "PBSZ=0");
     }
 
     public static async ValueTask Prot(FtpSession session, FtpRequest request, Pending pending)
     {
         if (!session.IsSecure || !session.ProtectionBufferSizeSet)
         {
-            await session.ReplyAsync(503, "PROT needs AUTH TLS and PBSZ first.");
+            await session.ReplyAsync(FtpReplyCode.BadSequence, "PROT needs AUTH TLS and PBSZ first.");
             return;
         }
 
@@ -76,24 +76,24 @@ internal static class TlsCommands
         {
             case "P":
                 session.DataProtected = true;
-                await session.ReplyAsync(200, "Protection level set to Private.");
+                await session.ReplyAsync(FtpReplyCode.Okay, "Protection level set to Private.");
                 break;
             case "C" when session.User is not null && TlsRequirements.RequiresTls(session, forData: true):
-                await session.ReplyAsync(534, "Data connections must be protected here: use PROT P.");
+                await session.ReplyAsync(FtpReplyCode.DeniedForPolicyReasons, "Data connections must be protected here: use PROT P.");
                 break;
             case "C":
                 session.DataProtected = false;
-                await session.ReplyAsync(200, "Protection level set to Clear.");
+                await session.ReplyAsync(FtpReplyCode.Okay, "Protection level set to Clear.");
                 break;
             case "S" or "E":
-                await session.ReplyAsync(504, "Only PROT C and PROT P are supported.");
+                await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Only PROT C and PROT P are supported.");
                 break;
             default:
-                await session.ReplyAsync(501, "PROT takes C or P.");
+                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "PROT takes C or P.");
                 break;
         }
     }
 
     public static ValueTask Ccc(FtpSession session, FtpRequest request, Pending pending)
-        => session.ReplyAsync(533, "CCC is not allowed: the control connection stays protected.");
+        => session.ReplyAsync(FtpReplyCode.CommandProtectionDenied, "CCC is not allowed: the control connection stays protected.");
 }

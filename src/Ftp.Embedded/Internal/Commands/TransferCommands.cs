@@ -15,12 +15,12 @@ internal static class TransferCommands
     {
         if (!long.TryParse(request.Argument.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
         {
-            await session.ReplyAsync(501, "REST takes a byte offset of 0 or more.");
+            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "REST takes a byte offset of 0 or more.");
             return;
         }
 
         session.Pending = session.Pending with { RestartOffset = offset };
-        await session.ReplyAsync(350, $"Restarting at {offset}. Send RETR, STOR or APPE to start the transfer.");
+        await session.ReplyAsync(FtpReplyCode.PendingFurtherInformation, $"Restarting at {offset}. Send RETR, STOR or APPE to start the transfer.");
     }
 
     public static async ValueTask Retr(FtpSession session, FtpRequest request, Pending pending)
@@ -35,14 +35,14 @@ internal static class TransferCommands
         var info = await fileSystem.GetInfoAsync(path, session.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(550, info is null ? "No such file." : "Not a plain file.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Not a plain file.");
             return;
         }
 
         var offset = pending.RestartOffset;
         if (offset > info.Length)
         {
-            await session.ReplyAsync(554, $"Restart offset {offset} is beyond the end of the file ({info.Length} bytes).");
+            await session.ReplyAsync(FtpReplyCode.InvalidRestParameter, $"Restart offset {offset} is beyond the end of the file ({info.Length} bytes).");
             return;
         }
 
@@ -62,7 +62,7 @@ internal static class TransferCommands
         var user = session.User!;
         if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, VirtualPath.Combine(session.CurrentDirectory, "stou")))
         {
-            await session.ReplyAsync(550, "Permission denied.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied.");
             return;
         }
 
@@ -78,7 +78,7 @@ internal static class TransferCommands
             }
         }
 
-        await session.ReplyAsync(451, "Could not find a unique name; try again.");
+        await session.ReplyAsync(FtpReplyCode.LocalError, "Could not find a unique name; try again.");
     }
 
     /// <summary>ABOR: during a transfer 426 (from the transfer) then 226; otherwise 225.</summary>
@@ -88,12 +88,12 @@ internal static class TransferCommands
         {
             transfer.Cancel(TransferCancelReason.Abort);
             await transfer.Task;
-            await session.ReplyAsync(226, "ABOR command successful.");
+            await session.ReplyAsync(FtpReplyCode.ClosingDataConnection, "ABOR command successful.");
             return;
         }
 
         session.SetPreparedData(null);
-        await session.ReplyAsync(225, "No transfer to abort.");
+        await session.ReplyAsync(FtpReplyCode.DataConnectionOpen, "No transfer to abort.");
     }
 
     private static async ValueTask StoreAsync(FtpSession session, FtpRequest request, Pending pending, bool append)
@@ -109,20 +109,20 @@ internal static class TransferCommands
         var uploadOnly = Permissions.IsUploadOnly(user, path);
         if (!user.Can(FtpPermissions.Write) && !(uploadOnly && info is null && !append && pending.RestartOffset == 0))
         {
-            await session.ReplyAsync(550, uploadOnly ? "Permission denied: files here cannot be overwritten." : "Permission denied.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, uploadOnly ? "Permission denied: files here cannot be overwritten." : "Permission denied.");
             return;
         }
 
         if (info is { IsDirectory: true } || path == VirtualPath.Root)
         {
-            await session.ReplyAsync(550, "Is a directory.");
+            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Is a directory.");
             return;
         }
 
         var offset = pending.RestartOffset;
         if (offset > 0 && offset > (info?.Length ?? 0))
         {
-            await session.ReplyAsync(554, $"Restart offset {offset} is beyond the end of the file ({info?.Length ?? 0} bytes).");
+            await session.ReplyAsync(FtpReplyCode.InvalidRestParameter, $"Restart offset {offset} is beyond the end of the file ({info?.Length ?? 0} bytes).");
             return;
         }
 
@@ -140,7 +140,7 @@ internal static class TransferCommands
             if (available <= 0)
             {
                 session.SetPreparedData(null);
-                await session.ReplyAsync(552, "Requested file action aborted: exceeded storage allocation (quota).");
+                await session.ReplyAsync(FtpReplyCode.ExceededStorageAllocation, "Requested file action aborted: exceeded storage allocation (quota).");
                 return;
             }
 

@@ -69,7 +69,7 @@ internal sealed class AdmissionMiddleware(ConnectionDelegate next, ServerContext
         try
         {
             using var timeout = new CancellationTokenSource(RefusalTimeout);
-            await connection.Stream.WriteAsync(Encoding.ASCII.GetBytes($"421 {message}\r\n"), timeout.Token).ConfigureAwait(false);
+            await connection.Stream.WriteAsync(Encoding.ASCII.GetBytes($"{(int)FtpReplyCode.ServiceNotAvailable} {message}\r\n"), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {

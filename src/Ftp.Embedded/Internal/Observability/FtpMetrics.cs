@@ -167,8 +167,8 @@ internal static class TransferOutcome
 
     public static string FromReply(int code) => code switch
     {
-        226 => Completed,
-        426 => Aborted,
+        (int)FtpReplyCode.ClosingDataConnection => Completed,
+        (int)FtpReplyCode.TransferAborted => Aborted,
         _ => Failed,
     };
 }

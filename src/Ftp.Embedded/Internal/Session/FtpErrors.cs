@@ -8,17 +8,17 @@ internal static class FtpErrors
     private const int ERROR_DISK_FULL = unchecked((int)0x80070070);
     private const int ERROR_HANDLE_DISK_FULL = unchecked((int)0x80070027);
 
-    public static (int Code, string Text) Map(Exception exception) => exception switch
+    public static (FtpReplyCode Code, string Text) Map(Exception exception) => exception switch
     {
-        FtpException ftp => ((int)ftp.ReplyCode, ftp.Message),
-        FileNotFoundException or DirectoryNotFoundException => (550, "No such file or directory."),
-        UnauthorizedAccessException => (550, "Permission denied."),
-        PathTooLongException => (553, "File name too long."),
-        IOException io when IsDiskFull(io) => (452, "Insufficient storage space."),
-        IOException => (550, "Requested action not taken: file unavailable."),
-        ArgumentException => (553, "File name not allowed."),
-        NotSupportedException => (502, "Not supported by this filesystem."),
-        _ => (451, "Requested action aborted: local error in processing."),
+        FtpException ftp => (ftp.ReplyCode, ftp.Message),
+        FileNotFoundException or DirectoryNotFoundException => (FtpReplyCode.FileUnavailable, "No such file or directory."),
+        UnauthorizedAccessException => (FtpReplyCode.FileUnavailable, "Permission denied."),
+        PathTooLongException => (FtpReplyCode.FileNameNotAllowed, "File name too long."),
+        IOException io when IsDiskFull(io) => (FtpReplyCode.InsufficientStorage, "Insufficient storage space."),
+        IOException => (FtpReplyCode.FileUnavailable, "Requested action not taken: file unavailable."),
+        ArgumentException => (FtpReplyCode.FileNameNotAllowed, "File name not allowed."),
+        NotSupportedException => (FtpReplyCode.NotImplemented, "Not supported by this filesystem."),
+        _ => (FtpReplyCode.LocalError, "Requested action aborted: local error in processing."),
     };
 
     /// <summary>
@@ -27,10 +27,10 @@ internal static class FtpErrors
     /// (550). Everything else maps as in <see cref="Map"/>: a full disk 452, a refused name 550 or 553, an
     /// <see cref="FtpException"/> its own code, the unexpected 451.
     /// </summary>
-    public static (int Code, string Text) MapTransfer(Exception exception) => exception switch
+    public static (FtpReplyCode Code, string Text) MapTransfer(Exception exception) => exception switch
     {
         IOException io when io is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException) && !IsDiskFull(io)
-            => (451, "Requested action aborted: local error in processing."),
+            => (FtpReplyCode.LocalError, "Requested action aborted: local error in processing."),
         _ => Map(exception),
     };
 

@@ -8,23 +8,23 @@ namespace Ftp.Embedded.Internal.Session;
 internal sealed partial class FtpSession
 {
     /// <summary>Writes and flushes one reply of the command being executed.</summary>
-    public ValueTask ReplyAsync(int code, string text) => WriteReplyAsync(code, text, ofCommand: true);
+    public ValueTask ReplyAsync(FtpReplyCode code, string text) => WriteReplyAsync(code, text, ofCommand: true);
 
     /// <summary>
     /// Writes and flushes one reply. Safe to call from the transfer task and the command loop; only the command loop's
     /// replies (<paramref name="ofCommand"/>) count as the reply of the command being executed, for the metrics.
     /// </summary>
-    private async ValueTask WriteReplyAsync(int code, string text, bool ofCommand)
+    private async ValueTask WriteReplyAsync(FtpReplyCode code, string text, bool ofCommand)
     {
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
             if (ofCommand)
             {
-                _lastReplyCode = code;
+                _lastReplyCode = (int)code;
             }
 
-            ReplyWriter.Write(_writer, code, text);
+            ReplyWriter.Write(_writer, (int)code, text);
             await FlushAsync().ConfigureAwait(false);
         }
         finally
@@ -34,13 +34,13 @@ internal sealed partial class FtpSession
     }
 
     /// <summary>Writes and flushes a multi-line reply.</summary>
-    public async ValueTask ReplyMultilineAsync(int code, string first, IEnumerable<string> lines, string last)
+    public async ValueTask ReplyMultilineAsync(FtpReplyCode code, string first, IEnumerable<string> lines, string last)
     {
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
-            _lastReplyCode = code;
-            ReplyWriter.WriteMultiline(_writer, code, first, lines, last);
+            _lastReplyCode = (int)code;
+            ReplyWriter.WriteMultiline(_writer, (int)code, first, lines, last);
             await FlushAsync().ConfigureAwait(false);
         }
         finally
@@ -53,15 +53,15 @@ internal sealed partial class FtpSession
     /// Writes a multi-line reply whose inner lines are produced by <paramref name="writeLines"/> straight into the output
     /// (each line must start with a space), for STAT and MLST listings over the control connection.
     /// </summary>
-    public async ValueTask ReplyStreamingAsync(int code, string first, Func<System.IO.Pipelines.PipeWriter, CancellationToken, ValueTask> writeLines, string last)
+    public async ValueTask ReplyStreamingAsync(FtpReplyCode code, string first, Func<System.IO.Pipelines.PipeWriter, CancellationToken, ValueTask> writeLines, string last)
     {
         await _writeLock.WaitAsync(_aborted.Token).ConfigureAwait(false);
         try
         {
-            _lastReplyCode = code;
-            ReplyWriter.WriteLine(_writer, code, '-', first);
+            _lastReplyCode = (int)code;
+            ReplyWriter.WriteLine(_writer, (int)code, '-', first);
             await writeLines(_writer, _aborted.Token).ConfigureAwait(false);
-            ReplyWriter.WriteLine(_writer, code, ' ', last);
+            ReplyWriter.WriteLine(_writer, (int)code, ' ', last);
             await FlushAsync().ConfigureAwait(false);
         }
         finally

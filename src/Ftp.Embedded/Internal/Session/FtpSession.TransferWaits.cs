@@ -42,7 +42,7 @@ internal sealed partial class FtpSession
     /// file) and waits for it as for the body. Returns the reply that replaces 226 when it fails or is abandoned after a
     /// complete transfer; otherwise <see langword="null"/>, the transfer's own outcome standing.
     /// </summary>
-    private async ValueTask<(int Code, string Text)?> CleanUpAsync(Func<bool, ValueTask> cleanup, Transfer transfer, bool completed)
+    private async ValueTask<(FtpReplyCode Code, string Text)?> CleanUpAsync(Func<bool, ValueTask> cleanup, Transfer transfer, bool completed)
     {
         // The cleanup gets a whole stall period of its own before the heartbeat cuts it.
         transfer.ArmStall();
@@ -50,7 +50,7 @@ internal sealed partial class FtpSession
         if (!await EndsOrAbandonAsync(cleaning, transfer, "transfer cleanup").ConfigureAwait(false))
         {
             _ = FinishAbandonedAsync(cleaning, null, "transfer cleanup");
-            return completed ? (451, "Requested action aborted: local error in processing.") : null;
+            return completed ? (FtpReplyCode.LocalError, "Requested action aborted: local error in processing.") : null;
         }
 
         try

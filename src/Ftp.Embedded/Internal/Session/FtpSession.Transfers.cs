@@ -26,7 +26,7 @@ internal sealed partial class FtpSession
         {
             channel?.Dispose();
             await body.FinishAsync(completed: false).ConfigureAwait(false);
-            var (code, text) = unprotected ? (521, "Data connections must be protected: send PBSZ 0 and PROT P.") : (425, "Use PORT, EPRT, PASV or EPSV first.");
+            var (code, text) = unprotected ? (FtpReplyCode.CantOpenDataConnectionWithProt, "Data connections must be protected: send PBSZ 0 and PROT P.") : (FtpReplyCode.CantOpenDataConnection, "Use PORT, EPRT, PASV or EPSV first.");
             await ReplyAsync(code, text).ConfigureAwait(false);
             return;
         }
@@ -46,7 +46,7 @@ internal sealed partial class FtpSession
         transfer.Activity = activity;
         DataConnection? data = null;
         Task? running = null;
-        (int Code, string Text)? failure = null;
+        (FtpReplyCode Code, string Text)? failure = null;
         try
         {
             (data, failure) = await OpenDataAsync(transfer, channel).ConfigureAwait(false);
@@ -68,7 +68,7 @@ internal sealed partial class FtpSession
             // A failed TLS handshake on the data connection lands here too.
             if (running is not { IsCompletedSuccessfully: true })
             {
-                failure ??= (425, "Can't open data connection: TLS negotiation failed or the connection broke.");
+                failure ??= (FtpReplyCode.CantOpenDataConnection, "Can't open data connection: TLS negotiation failed or the connection broke.");
             }
         }
         finally
@@ -83,7 +83,7 @@ internal sealed partial class FtpSession
     }
 
     /// <summary>Opens the prepared data connection; on failure, the reply that says why (425, or 426 when cut meanwhile).</summary>
-    private async ValueTask<(DataConnection? Data, (int Code, string Text)? Failure)> OpenDataAsync(Transfer transfer, DataChannel channel)
+    private async ValueTask<(DataConnection? Data, (FtpReplyCode Code, string Text)? Failure)> OpenDataAsync(Transfer transfer, DataChannel channel)
     {
         transfer.ArmConnect();
         try
@@ -96,9 +96,9 @@ internal sealed partial class FtpSession
             FtpLog.DataConnectionFailed(Context.Logger, Info.Id, ex);
             return (null, transfer.Reason switch
             {
-                TransferCancelReason.ConnectTimeout => (425, "Can't open data connection: timed out waiting for it."),
-                TransferCancelReason.None => (425, "Can't open data connection."),
-                _ => (426, CancelText(transfer.Reason)),
+                TransferCancelReason.ConnectTimeout => (FtpReplyCode.CantOpenDataConnection, "Can't open data connection: timed out waiting for it."),
+                TransferCancelReason.None => (FtpReplyCode.CantOpenDataConnection, "Can't open data connection."),
+                _ => (FtpReplyCode.TransferAborted, CancelText(transfer.Reason)),
             });
         }
         finally
@@ -114,7 +114,7 @@ internal sealed partial class FtpSession
     private async ValueTask ReadyAsync(DataConnection data, Transfer transfer)
     {
         transfer.ArmStall();
-        await WriteReplyAsync(150, transfer.Description, ofCommand: false).ConfigureAwait(false);
+        await WriteReplyAsync(FtpReplyCode.OpeningDataConnection, transfer.Description, ofCommand: false).ConfigureAwait(false);
         if (DataProtected)
         {
             data.Protect(await AuthenticateAsync(data.Stream, dataConnection: true, transfer.Token).ConfigureAwait(false));
@@ -130,7 +130,7 @@ internal sealed partial class FtpSession
     /// everything was moved: 426 (552 for the quota) when the connection broke or the transfer was cut, including when
     /// the copy is abandoned; the filesystem's error mapped as a transfer failure (451, 452) when it threw.
     /// </summary>
-    private async ValueTask<(int Code, string Text)?> AwaitCopyAsync(Task running, DataConnection data, Transfer transfer)
+    private async ValueTask<(FtpReplyCode Code, string Text)?> AwaitCopyAsync(Task running, DataConnection data, Transfer transfer)
     {
         try
         {
@@ -150,7 +150,7 @@ internal sealed partial class FtpSession
         catch (Exception ex)
         {
             var mapped = FtpErrors.MapTransfer(ex);
-            if (mapped.Code == 451)
+            if (mapped.Code == FtpReplyCode.LocalError)
             {
                 FtpLog.ProviderFailed(Context.Logger, Info.Id, "transfer", ex);
             }
@@ -166,7 +166,7 @@ internal sealed partial class FtpSession
     /// Finishes the file (closing it; committing a complete upload), or leaves that to the abandoned copy when it has
     /// not returned, then gives the final reply: 226 only after a clean end and a clean finish.
     /// </summary>
-    private async ValueTask EndTransferAsync(Transfer transfer, TransferRequest request, TransferBody body, Task? running, (int Code, string Text)? failure)
+    private async ValueTask EndTransferAsync(Transfer transfer, TransferRequest request, TransferBody body, Task? running, (FtpReplyCode Code, string Text)? failure)
     {
         var completed = failure is null && running is { IsCompletedSuccessfully: true };
         if (running is { IsCompleted: false })
@@ -184,9 +184,9 @@ internal sealed partial class FtpSession
     }
 
     /// <summary>Reports a file transfer's end (metrics, log, xferlog, activity, event), then writes the final reply.</summary>
-    private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (int Code, string Text)? failure, TransferRequest request)
+    private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (FtpReplyCode Code, string Text)? failure, TransferRequest request)
     {
-        var (code, text) = completed ? (226, "Transfer complete.") : failure ?? (426, "Connection closed; transfer aborted.");
+        var (code, text) = completed ? (FtpReplyCode.ClosingDataConnection, "Transfer complete.") : failure ?? (FtpReplyCode.TransferAborted, "Connection closed; transfer aborted.");
         if (request.Direction is { } direction && User is { } user)
         {
             Report(transfer, direction, request.Path, user, completed, code, text);
@@ -194,7 +194,7 @@ internal sealed partial class FtpSession
 
         Touch();
         // Counted before the reply goes out, so a client that has the reply sees the command counted.
-        Context.Metrics.Command(transfer.Verb, code);
+        Context.Metrics.Command(transfer.Verb, (int)code);
         try
         {
             await WriteReplyAsync(code, text, ofCommand: false).ConfigureAwait(false);
@@ -215,11 +215,11 @@ internal sealed partial class FtpSession
         }
     }
 
-    private void Report(Transfer transfer, FtpTransferDirection direction, string path, FtpUser user, bool completed, int code, string text)
+    private void Report(Transfer transfer, FtpTransferDirection direction, string path, FtpUser user, bool completed, FtpReplyCode code, string text)
     {
         var duration = Context.TimeProvider.GetElapsedTime(transfer.StartedAt);
         var bytes = transfer.Bytes;
-        var outcome = TransferOutcome.FromReply(code);
+        var outcome = TransferOutcome.FromReply((int)code);
         Interlocked.Add(ref direction == FtpTransferDirection.Upload ? ref _bytesUploaded : ref _bytesDownloaded, bytes);
         Context.Metrics.TransferEnded(direction, outcome, bytes, duration);
         FtpLog.Transfer(Context.Logger, Info.Id, user.Name, direction, path, bytes, duration, outcome);
@@ -243,8 +243,8 @@ internal sealed partial class FtpSession
         Context.Events.RaiseTransferEnded(new FtpTransferEventArgs(Info, user, path, direction, bytes, duration, completed));
     }
 
-    private static (int Code, string Text) CutReply(TransferCancelReason reason)
-        => (reason == TransferCancelReason.QuotaExceeded ? 552 : 426, CancelText(reason));
+    private static (FtpReplyCode Code, string Text) CutReply(TransferCancelReason reason)
+        => (reason == TransferCancelReason.QuotaExceeded ? FtpReplyCode.ExceededStorageAllocation : FtpReplyCode.TransferAborted, CancelText(reason));
 
     private static string CancelText(TransferCancelReason reason) => reason switch
     {

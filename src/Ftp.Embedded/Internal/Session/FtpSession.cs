@@ -138,7 +138,7 @@ internal sealed partial class FtpSession
             _countedActive = Context.Metrics.SessionStarted();
             FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
             events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
-            await ReplyAsync(220, Context.Options.Greeting).ConfigureAwait(false);
+            await ReplyAsync(FtpReplyCode.ServiceReady, Context.Options.Greeting).ConfigureAwait(false);
             await CommandLoopAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException
@@ -180,7 +180,7 @@ internal sealed partial class FtpSession
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            ReplyWriter.Write(_writer, 421, reason);
+            ReplyWriter.Write(_writer, (int)FtpReplyCode.ServiceNotAvailable, reason);
             await _writer.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -202,7 +202,7 @@ internal sealed partial class FtpSession
             {
                 if (_closeReason is { } reason)
                 {
-                    await ReplyAsync(421, reason).ConfigureAwait(false);
+                    await ReplyAsync(FtpReplyCode.ServiceNotAvailable, reason).ConfigureAwait(false);
                     return;
                 }
 
@@ -223,12 +223,12 @@ internal sealed partial class FtpSession
                     continue;
                 case ParseStatus.LineTooLong:
                     _reader.AdvanceTo(buffer.Start, buffer.End);
-                    await ReplyAsync(500, $"Command line too long (the limit is {maxLine} bytes); closing.").ConfigureAwait(false);
+                    await ReplyAsync(FtpReplyCode.SyntaxError, $"Command line too long (the limit is {maxLine} bytes); closing.").ConfigureAwait(false);
                     return;
                 case ParseStatus.InvalidUtf8:
                     _reader.AdvanceTo(buffer.Start);
                     Touch();
-                    await ReplyAsync(501, "Command is not valid UTF-8.").ConfigureAwait(false);
+                    await ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Command is not valid UTF-8.").ConfigureAwait(false);
                     continue;
                 default:
                     _reader.AdvanceTo(buffer.Start);
@@ -243,7 +243,7 @@ internal sealed partial class FtpSession
 
             if (_closeReason is { } closing && !IsTransferRunning)
             {
-                await ReplyAsync(421, closing).ConfigureAwait(false);
+                await ReplyAsync(FtpReplyCode.ServiceNotAvailable, closing).ConfigureAwait(false);
                 return;
             }
         }
@@ -266,11 +266,11 @@ internal sealed partial class FtpSession
             {
                 if (FtpVerbs.All.Contains(request.Verb))
                 {
-                    await ReplyAsync(502, $"{request.Verb} not implemented.").ConfigureAwait(false);
+                    await ReplyAsync(FtpReplyCode.NotImplemented, $"{request.Verb} not implemented.").ConfigureAwait(false);
                 }
                 else
                 {
-                    await ReplyAsync(500, $"'{request.Verb}': command not understood.").ConfigureAwait(false);
+                    await ReplyAsync(FtpReplyCode.SyntaxError, $"'{request.Verb}': command not understood.").ConfigureAwait(false);
                 }
 
                 return;
@@ -283,7 +283,7 @@ internal sealed partial class FtpSession
 
             if (command.Flags.HasFlag(CommandFlags.NeedsLogin) && Phase != SessionPhase.LoggedIn)
             {
-                await ReplyAsync(530, "Please log in with USER and PASS first.").ConfigureAwait(false);
+                await ReplyAsync(FtpReplyCode.NotLoggedIn, "Please log in with USER and PASS first.").ConfigureAwait(false);
                 Pending = Pending.None;
                 return;
             }
@@ -302,7 +302,7 @@ internal sealed partial class FtpSession
             catch (Exception ex) when (!_aborted.IsCancellationRequested && ex is not (SocketException or ObjectDisposedException))
             {
                 var (code, message) = FtpErrors.Map(ex);
-                if (code == 451)
+                if (code == FtpReplyCode.LocalError)
                 {
                     FtpLog.ProviderFailed(Context.Logger, Info.Id, request.Verb, ex);
                 }
