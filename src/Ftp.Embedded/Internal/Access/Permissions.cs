@@ -8,46 +8,46 @@ namespace Ftp.Embedded.Internal.Access;
 internal static class Permissions
 {
     /// <summary>Resolves a client path against the current directory; replies 553 and returns null when it is refused.</summary>
-    public static async ValueTask<string?> ResolveAsync(FtpSession session, string argument)
+    public static async ValueTask<string?> ResolveAsync(ICommandContext ctx, string argument)
     {
-        var error = VirtualPath.TryResolve(session.CurrentDirectory, argument, session.Context.Options.Limits.MaxPathLength, out var path);
+        var error = VirtualPath.TryResolve(ctx.LoggedIn.CurrentDirectory, argument, ctx.Context.Options.Limits.MaxPathLength, out var path);
         switch (error)
         {
             case PathError.None when UploadTemporaryName.IsTemporaryPath(path):
                 // An upload in progress: invisible to clients, and its name cannot be taken.
-                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: reserved for uploads in progress.");
+                await ctx.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: reserved for uploads in progress.");
                 return null;
             case PathError.None:
                 return path;
             case PathError.TooLong:
-                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name too long.");
+                await ctx.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name too long.");
                 return null;
             default:
-                await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: it contains a control character or a backslash.");
+                await ctx.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "File name not allowed: it contains a control character or a backslash.");
                 return null;
         }
     }
 
     /// <summary>Resolves a required path argument: 501 when missing, 553 when refused.</summary>
-    public static async ValueTask<string?> RequirePathAsync(FtpSession session, FtpRequest request)
+    public static async ValueTask<string?> RequirePathAsync(ICommandContext ctx, FtpRequest request)
     {
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{request.Verb} needs a path.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{request.Verb} needs a path.");
             return null;
         }
 
-        return await ResolveAsync(session, request.Argument);
+        return await ResolveAsync(ctx, request.Argument);
     }
 
     /// <summary>Checks <paramref name="permission"/>; replies 550 and returns false when the user lacks it.</summary>
-    public static async ValueTask<bool> DemandAsync(FtpSession session, FtpPermissions permission, string path)
+    public static async ValueTask<bool> DemandAsync(ICommandContext ctx, FtpPermissions permission, string path)
     {
-        var user = session.User!;
+        var user = ctx.LoggedIn.User;
         var allowed = user.Can(permission) && !(permission != FtpPermissions.Write && IsUploadOnly(user, path));
         if (!allowed)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied.");
         }
 
         return allowed;

@@ -6,14 +6,14 @@ namespace Ftp.Embedded.Internal.Access;
 internal static class TlsRequirements
 {
     /// <summary>Whether the policy wants TLS for this session's login or data, and the session lacks it.</summary>
-    public static bool RequiresTls(FtpSession session, bool forData, bool? anonymous = null)
+    public static bool RequiresTls(ICommandContext ctx, bool forData, bool? anonymous = null)
     {
-        var tls = session.Context.Options.Tls;
+        var tls = ctx.Context.Options.Tls;
         if (!tls.IsEnabled || !(forData ? tls.RequireForData : tls.RequireForLogin))
         {
             return false;
         }
 
-        return tls.RequireForAnonymous || !(anonymous ?? session.User?.IsAnonymous ?? false);
+        return tls.RequireForAnonymous || !(anonymous ?? ctx.Login.LoggedIn?.User.IsAnonymous ?? false);
     }
 }

@@ -5,7 +5,7 @@ using Ftp.Embedded.Internal.Session;
 namespace Ftp.Embedded.Internal.Commands;
 
 /// <summary>Handles one command. <paramref name="pending"/> is what the previous command left (REST, RNFR).</summary>
-internal delegate ValueTask CommandHandler(FtpSession session, FtpRequest request, Pending pending);
+internal delegate ValueTask CommandHandler(ICommandContext ctx, FtpRequest request, Pending pending);
 
 [Flags]
 internal enum CommandFlags

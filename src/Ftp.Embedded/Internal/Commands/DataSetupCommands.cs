@@ -11,24 +11,24 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>PASV, EPSV (RFC 2428), PORT, EPRT (RFC 2428): prepare the data connection of the next transfer.</summary>
 internal static class DataSetupCommands
 {
-    public static async ValueTask Pasv(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Pasv(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.Settings.EpsvAll)
+        if (ctx.Settings.EpsvAll)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, "PASV not allowed after EPSV ALL.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, "PASV not allowed after EPSV ALL.");
             return;
         }
 
-        var local = session.Info.LocalEndPoint.Address;
-        var advertised = AddressNormalizer.Normalize(await session.Context.DataChannelPolicy.GetPassiveAddressAsync(session.Info, session.Aborted));
+        var local = ctx.Info.LocalEndPoint.Address;
+        var advertised = AddressNormalizer.Normalize(await ctx.Context.DataChannelPolicy.GetPassiveAddressAsync(ctx.Info, ctx.Aborted));
 
         if (local.AddressFamily != AddressFamily.InterNetwork || advertised.AddressFamily != AddressFamily.InterNetwork)
         {
-            await session.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "PASV needs IPv4; use EPSV.");
+            await ctx.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "PASV needs IPv4; use EPSV.");
             return;
         }
 
-        var channel = await OpenPassiveAsync(session, local);
+        var channel = await OpenPassiveAsync(ctx, local);
         if (channel is null)
         {
             return;
@@ -36,55 +36,55 @@ internal static class DataSetupCommands
 
         var a = advertised.GetAddressBytes();
         var port = channel.Port;
-        await session.ReplyAsync(FtpReplyCode.EnteringPassiveMode, string.Create(CultureInfo.InvariantCulture,
+        await ctx.ReplyAsync(FtpReplyCode.EnteringPassiveMode, string.Create(CultureInfo.InvariantCulture,
             $"Entering Passive Mode ({a[0]},{a[1]},{a[2]},{a[3]},{port >> 8},{port & 0xFF})."));
     }
 
-    public static async ValueTask Epsv(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Epsv(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         var argument = request.Argument.Trim();
-        var local = session.Info.LocalEndPoint.Address;
+        var local = ctx.Info.LocalEndPoint.Address;
         var family = local.AddressFamily == AddressFamily.InterNetwork ? "1" : "2";
         if (argument.Equals("ALL", StringComparison.OrdinalIgnoreCase))
         {
-            session.Settings = session.Settings with { EpsvAll = true };
-            await session.ReplyAsync(FtpReplyCode.Okay, "EPSV ALL okay.");
+            ctx.ChangeSettings(ctx.Settings with { EpsvAll = true });
+            await ctx.ReplyAsync(FtpReplyCode.Okay, "EPSV ALL okay.");
             return;
         }
 
         if (argument.Length > 0 && argument != family)
         {
-            await session.ReplyAsync(argument is "1" or "2" ? FtpReplyCode.NetworkProtocolNotSupported : FtpReplyCode.SyntaxErrorInArguments,
+            await ctx.ReplyAsync(argument is "1" or "2" ? FtpReplyCode.NetworkProtocolNotSupported : FtpReplyCode.SyntaxErrorInArguments,
                 argument is "1" or "2" ? $"Network protocol not supported, use ({family})" : "EPSV takes 1, 2 or ALL.");
             return;
         }
 
-        var channel = await OpenPassiveAsync(session, local);
+        var channel = await OpenPassiveAsync(ctx, local);
         if (channel is not null)
         {
-            await session.ReplyAsync(FtpReplyCode.EnteringExtendedPassiveMode, string.Create(CultureInfo.InvariantCulture, $"Entering Extended Passive Mode (|||{channel.Port}|)"));
+            await ctx.ReplyAsync(FtpReplyCode.EnteringExtendedPassiveMode, string.Create(CultureInfo.InvariantCulture, $"Entering Extended Passive Mode (|||{channel.Port}|)"));
         }
     }
 
-    public static async ValueTask Port(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Port(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (!await CheckActiveAllowedAsync(session, "PORT"))
+        if (!await CheckActiveAllowedAsync(ctx, "PORT"))
         {
             return;
         }
 
         if (!TryParsePort(request.Argument, out var target))
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "PORT takes h1,h2,h3,h4,p1,p2.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "PORT takes h1,h2,h3,h4,p1,p2.");
             return;
         }
 
-        await PrepareActiveAsync(session, target, "PORT");
+        await PrepareActiveAsync(ctx, target, "PORT");
     }
 
-    public static async ValueTask Eprt(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Eprt(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (!await CheckActiveAllowedAsync(session, "EPRT"))
+        if (!await CheckActiveAllowedAsync(ctx, "EPRT"))
         {
             return;
         }
@@ -92,14 +92,14 @@ internal static class DataSetupCommands
         switch (TryParseEprt(request.Argument, out var target))
         {
             case EprtResult.UnsupportedFamily:
-                await session.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "Network protocol not supported, use (1,2)");
+                await ctx.ReplyAsync(FtpReplyCode.NetworkProtocolNotSupported, "Network protocol not supported, use (1,2)");
                 return;
             case EprtResult.Invalid:
-                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "EPRT takes |1|IPv4 address|port| or |2|IPv6 address|port|.");
+                await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "EPRT takes |1|IPv4 address|port| or |2|IPv6 address|port|.");
                 return;
         }
 
-        await PrepareActiveAsync(session, target!, "EPRT");
+        await PrepareActiveAsync(ctx, target!, "EPRT");
     }
 
     internal static bool TryParsePort(string argument, out IPEndPoint target)
@@ -174,52 +174,52 @@ internal static class DataSetupCommands
         return EprtResult.Ok;
     }
 
-    private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(FtpSession session, IPAddress local)
+    private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(ICommandContext ctx, IPAddress local)
     {
         // One listener per session: a new PASV/EPSV replaces the previous one and frees its port.
-        session.SetPreparedData(null);
-        var channel = PassiveDataChannel.TryCreate(session.Context, local);
+        ctx.PrepareData(null);
+        var channel = PassiveDataChannel.TryCreate(ctx.Context, local);
         if (channel is null)
         {
-            await session.ReplyAsync(FtpReplyCode.CantOpenDataConnection, "Can't open data connection: no passive port is free, try again later.");
+            await ctx.ReplyAsync(FtpReplyCode.CantOpenDataConnection, "Can't open data connection: no passive port is free, try again later.");
             return null;
         }
 
-        session.SetPreparedData(channel);
+        ctx.PrepareData(channel);
         return channel;
     }
 
-    private static async ValueTask<bool> CheckActiveAllowedAsync(FtpSession session, string verb)
+    private static async ValueTask<bool> CheckActiveAllowedAsync(ICommandContext ctx, string verb)
     {
-        if (session.Settings.EpsvAll)
+        if (ctx.Settings.EpsvAll)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, $"{verb} not allowed after EPSV ALL.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, $"{verb} not allowed after EPSV ALL.");
             return false;
         }
 
-        if (!session.Context.Options.Active.Enabled)
+        if (!ctx.Context.Options.Active.Enabled)
         {
-            await session.ReplyAsync(FtpReplyCode.NotImplemented, "Active mode is disabled on this server; use PASV or EPSV.");
+            await ctx.ReplyAsync(FtpReplyCode.NotImplemented, "Active mode is disabled on this server; use PASV or EPSV.");
             return false;
         }
 
         return true;
     }
 
-    private static async ValueTask PrepareActiveAsync(FtpSession session, IPEndPoint target, string verb)
+    private static async ValueTask PrepareActiveAsync(ICommandContext ctx, IPEndPoint target, string verb)
     {
         target = AddressNormalizer.Normalize(target);
 
-        var decision = session.Context.DataChannelPolicy.AllowActive(session.Info, target);
+        var decision = ctx.Context.DataChannelPolicy.AllowActive(ctx.Info, target);
         if (!decision.IsAllowed)
         {
             // RFC 2577: the default policy never connects to a third party or a privileged port on a client's behalf.
-            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, $"{verb} refused: {decision.Reason ?? "the server's data-channel policy does not allow that target."}");
+            await ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, $"{verb} refused: {decision.Reason ?? "the server's data-channel policy does not allow that target."}");
             return;
         }
 
-        var local = session.Info.LocalEndPoint.Address;
-        session.SetPreparedData(new ActiveDataChannel(target, local, session.Context.Options.Active.UsePort20));
-        await session.ReplyAsync(FtpReplyCode.Okay, $"{verb} command successful.");
+        var local = ctx.Info.LocalEndPoint.Address;
+        ctx.PrepareData(new ActiveDataChannel(target, local, ctx.Context.Options.Active.UsePort20));
+        await ctx.ReplyAsync(FtpReplyCode.Okay, $"{verb} command successful.");
     }
 }

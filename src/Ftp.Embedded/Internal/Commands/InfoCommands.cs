@@ -7,40 +7,40 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>NOOP, SYST, FEAT, OPTS, HELP, STAT, CLNT, ALLO, TYPE, MODE, STRU.</summary>
 internal static class InfoCommands
 {
-    public static ValueTask Noop(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Okay, "NOOP okay.");
+    public static ValueTask Noop(ICommandContext ctx, FtpRequest request, Pending pending) => ctx.ReplyAsync(FtpReplyCode.Okay, "NOOP okay.");
 
-    public static ValueTask Syst(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.SystemType, "UNIX Type: L8");
+    public static ValueTask Syst(ICommandContext ctx, FtpRequest request, Pending pending) => ctx.ReplyAsync(FtpReplyCode.SystemType, "UNIX Type: L8");
 
-    public static ValueTask Clnt(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Okay, "Noted.");
+    public static ValueTask Clnt(ICommandContext ctx, FtpRequest request, Pending pending) => ctx.ReplyAsync(FtpReplyCode.Okay, "Noted.");
 
-    public static ValueTask Allo(FtpSession session, FtpRequest request, Pending pending) => session.ReplyAsync(FtpReplyCode.Superfluous, "ALLO not needed here.");
+    public static ValueTask Allo(ICommandContext ctx, FtpRequest request, Pending pending) => ctx.ReplyAsync(FtpReplyCode.Superfluous, "ALLO not needed here.");
 
     /// <summary>FEAT (RFC 2389): only what this session can really do.</summary>
-    public static ValueTask Feat(FtpSession session, FtpRequest request, Pending pending)
+    public static ValueTask Feat(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         var features = new List<string>();
-        if (session.Context.Tls.IsEnabled)
+        if (ctx.Context.Tls.IsEnabled)
         {
             features.AddRange(["AUTH TLS", "AUTH SSL", "PBSZ", "PROT"]);
         }
 
-        if (session.Context.Quota is not null || Declares(session, FtpFileSystemCapabilities.AvailableSpace))
+        if (ctx.Context.Quota is not null || Declares(ctx, FtpFileSystemCapabilities.AvailableSpace))
         {
             features.Add("AVBL");
         }
 
         features.AddRange(["EPRT", "EPSV", "HOST", "MDTM"]);
-        if (Declares(session, FtpFileSystemCapabilities.ModificationTime))
+        if (Declares(ctx, FtpFileSystemCapabilities.ModificationTime))
         {
             features.Add("MFMT");
         }
 
-        features.Add("MLST " + ListingFormatter.FeatFacts(session.Settings));
+        features.Add("MLST " + ListingFormatter.FeatFacts(ctx.Settings));
         features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8"]);
-        return session.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "Features:", features, "End");
+        return ctx.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "Features:", features, "End");
     }
 
-    public static async ValueTask Opts(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Opts(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         var argument = request.Argument.Trim();
         var space = argument.IndexOf(' ', StringComparison.Ordinal);
@@ -51,89 +51,89 @@ internal static class InfoCommands
             case "UTF8" or "UTF-8":
                 if (value.Length == 0 || value.Equals("ON", StringComparison.OrdinalIgnoreCase))
                 {
-                    session.Settings = session.Settings with { Utf8 = true };
-                    await session.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to on.");
+                    ctx.ChangeSettings(ctx.Settings with { Utf8 = true });
+                    await ctx.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to on.");
                 }
                 else if (value.Equals("OFF", StringComparison.OrdinalIgnoreCase))
                 {
                     // Names stay UTF-8 (RFC 2640 recommends it); accept the request so clients carry on.
-                    await session.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to off; names are still sent as UTF-8.");
+                    await ctx.ReplyAsync(FtpReplyCode.Okay, "UTF8 set to off; names are still sent as UTF-8.");
                 }
                 else
                 {
-                    await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS UTF8 takes ON or OFF.");
+                    await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS UTF8 takes ON or OFF.");
                 }
 
                 break;
             case "MLST":
-                session.Settings = session.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) };
-                await session.ReplyAsync(FtpReplyCode.Okay, "MLST OPTS " + ListingFormatter.SelectedFacts(session.Settings.MlstFacts));
+                ctx.ChangeSettings(ctx.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) });
+                await ctx.ReplyAsync(FtpReplyCode.Okay, "MLST OPTS " + ListingFormatter.SelectedFacts(ctx.Settings.MlstFacts));
                 break;
             case "":
-                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS needs an option.");
+                await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS needs an option.");
                 break;
             default:
-                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Option not understood.");
+                await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Option not understood.");
                 break;
         }
     }
 
     /// <summary>HELP (RFC 959 section 4.1.3), generated from the command table.</summary>
-    public static async ValueTask Help(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Help(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         if (request.HasArgument)
         {
             var verb = request.Argument.Trim().ToUpperInvariant();
             if (CommandTable.Find(verb) is { } command)
             {
-                await session.ReplyAsync(FtpReplyCode.HelpMessage, "Syntax: " + command.Syntax);
+                await ctx.ReplyAsync(FtpReplyCode.HelpMessage, "Syntax: " + command.Syntax);
             }
             else
             {
-                await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Unknown command.");
+                await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Unknown command.");
             }
 
             return;
         }
 
         var lines = CommandTable.All.Select(c => c.Verb).Chunk(10).Select(chunk => string.Join(' ', chunk.Select(v => v.PadRight(5))).TrimEnd());
-        await session.ReplyMultilineAsync(FtpReplyCode.HelpMessage, "The following commands are recognized:", lines, "Help okay.");
+        await ctx.ReplyMultilineAsync(FtpReplyCode.HelpMessage, "The following commands are recognized:", lines, "Help okay.");
     }
 
     /// <summary>STAT: server status, transfer progress, or a listing over the control connection.</summary>
-    public static async ValueTask Stat(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Stat(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.CurrentTransfer is { Task.IsCompleted: false } transfer)
+        if (ctx.CurrentTransfer is { Task.IsCompleted: false } transfer)
         {
-            await session.ReplyAsync(FtpReplyCode.FileStatus, $"Status: {transfer.Description}; {transfer.Bytes} bytes transferred.");
+            await ctx.ReplyAsync(FtpReplyCode.FileStatus, $"Status: {transfer.Description}; {transfer.Bytes} bytes transferred.");
             return;
         }
 
         if (request.HasArgument)
         {
-            if (session.Phase != SessionPhase.LoggedIn)
+            if (ctx.Login.Phase != SessionPhase.LoggedIn)
             {
-                await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "Please log in with USER and PASS first.");
+                await ctx.ReplyAsync(FtpReplyCode.NotLoggedIn, "Please log in with USER and PASS first.");
                 return;
             }
 
-            await ListingCommands.StatPath(session, request);
+            await ListingCommands.StatPath(ctx, request);
             return;
         }
 
         var status = new List<string>
         {
-            $"Connected to {session.Info.LocalEndPoint.Address} from {session.Info.RemoteEndPoint.Address}",
-            session.User is { } user ? $"Logged in as {user.Name}" : "Not logged in",
-            $"TYPE: {(session.Settings.Type == DataType.Ascii ? "ASCII" : "BINARY")}; STRUcture: File; transfer MODE: Stream",
-            $"Session timeout in seconds is {(int)session.Context.Options.Limits.IdleTimeout.TotalSeconds}",
-            session.PreparedData is null ? "No data connection" : "Data connection prepared",
+            $"Connected to {ctx.Info.LocalEndPoint.Address} from {ctx.Info.RemoteEndPoint.Address}",
+            ctx.Login.LoggedIn?.User is { } user ? $"Logged in as {user.Name}" : "Not logged in",
+            $"TYPE: {(ctx.Settings.Type == DataType.Ascii ? "ASCII" : "BINARY")}; STRUcture: File; transfer MODE: Stream",
+            $"Session timeout in seconds is {(int)ctx.Context.Options.Limits.IdleTimeout.TotalSeconds}",
+            ctx.HasPreparedData ? "Data connection prepared" : "No data connection",
         };
-        await session.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "FTP server status:", status, "End of status.");
+        await ctx.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "FTP server status:", status, "End of status.");
     }
 
     /// <summary>TYPE A [N], TYPE I, TYPE L 8 (RFC 959 section 3.1.1).</summary>
-    public static async ValueTask Type(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Type(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         var parts = request.Argument.ToUpperInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         DataType? type = parts switch
@@ -144,40 +144,40 @@ internal static class InfoCommands
         };
         if (type is { } t)
         {
-            session.Settings = session.Settings with { Type = t };
-            await session.ReplyAsync(FtpReplyCode.Okay, t == DataType.Ascii ? "Type set to A." : "Type set to I.");
+            ctx.ChangeSettings(ctx.Settings with { Type = t });
+            await ctx.ReplyAsync(FtpReplyCode.Okay, t == DataType.Ascii ? "Type set to A." : "Type set to I.");
         }
         else if (parts is ["A" or "E", ..] or ["L", ..] or ["E"])
         {
-            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Type not supported; use A or I.");
+            await ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Type not supported; use A or I.");
         }
         else
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "TYPE takes A, I or L 8.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "TYPE takes A, I or L 8.");
         }
     }
 
-    public static ValueTask Mode(FtpSession session, FtpRequest request, Pending pending)
-        => SingleLetter(session, request, "S", "Mode set to S.", "Only stream mode (S) is supported.", "MODE");
+    public static ValueTask Mode(ICommandContext ctx, FtpRequest request, Pending pending)
+        => SingleLetter(ctx, request, "S", "Mode set to S.", "Only stream mode (S) is supported.", "MODE");
 
-    public static ValueTask Stru(FtpSession session, FtpRequest request, Pending pending)
-        => SingleLetter(session, request, "F", "Structure set to F.", "Only file structure (F) is supported.", "STRU");
+    public static ValueTask Stru(ICommandContext ctx, FtpRequest request, Pending pending)
+        => SingleLetter(ctx, request, "F", "Structure set to F.", "Only file structure (F) is supported.", "STRU");
 
     /// <summary>What the provider declares, so FEAT says the same before and after login (lftp reads it before only).</summary>
-    internal static bool Declares(FtpSession session, FtpFileSystemCapabilities capability)
-        => (session.Context.FileSystemProvider.Capabilities & capability) == capability;
+    internal static bool Declares(ICommandContext ctx, FtpFileSystemCapabilities capability)
+        => (ctx.Context.FileSystemProvider.Capabilities & capability) == capability;
 
-    private static ValueTask SingleLetter(FtpSession session, FtpRequest request, string supported, string ok, string unsupported, string verb)
+    private static ValueTask SingleLetter(ICommandContext ctx, FtpRequest request, string supported, string ok, string unsupported, string verb)
     {
         var argument = request.Argument.Trim();
         if (argument.Equals(supported, StringComparison.OrdinalIgnoreCase))
         {
-            return session.ReplyAsync(FtpReplyCode.Okay, ok);
+            return ctx.ReplyAsync(FtpReplyCode.Okay, ok);
         }
 
         return argument.Length == 1 && char.IsAsciiLetter(argument[0])
-            ? session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, unsupported)
-            : session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{verb} takes one letter.");
+            ? ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, unsupported)
+            : ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, $"{verb} takes one letter.");
     }
 
     internal static string Escape(string text)

@@ -9,23 +9,23 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>LIST, NLST, MLSD, MLST and STAT with a path. Listings stream: memory stays flat for any directory size.</summary>
 internal static class ListingCommands
 {
-    public static ValueTask List(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.List);
+    public static ValueTask List(ICommandContext ctx, FtpRequest request, Pending pending) => StartAsync(ctx, request, ListingFormat.List);
 
-    public static ValueTask Nlst(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.Names);
+    public static ValueTask Nlst(ICommandContext ctx, FtpRequest request, Pending pending) => StartAsync(ctx, request, ListingFormat.Names);
 
-    public static ValueTask Mlsd(FtpSession session, FtpRequest request, Pending pending) => StartAsync(session, request, ListingFormat.Facts);
+    public static ValueTask Mlsd(ICommandContext ctx, FtpRequest request, Pending pending) => StartAsync(ctx, request, ListingFormat.Facts);
 
     /// <summary>MLST (RFC 3659 section 7): the facts of one entry over the control connection.</summary>
-    public static async ValueTask Mlst(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Mlst(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (await FindAsync(session, request.Argument) is not var (path, info))
+        if (await FindAsync(ctx, request.Argument) is not var (path, info))
         {
             return;
         }
 
-        var user = session.User!;
-        var facts = session.Settings.MlstFacts;
-        await session.ReplyStreamingAsync(FtpReplyCode.FileActionOkay, $"Listing {path}", (writer, _) =>
+        var user = ctx.LoggedIn.User;
+        var facts = ctx.Settings.MlstFacts;
+        await ctx.ReplyStreamingAsync(FtpReplyCode.FileActionOkay, $"Listing {path}", (writer, _) =>
         {
             ListingFormatter.WriteFactsLine(writer, info, path, facts, user, path, leadingSpace: true);
             return ValueTask.CompletedTask;
@@ -33,16 +33,16 @@ internal static class ListingCommands
     }
 
     /// <summary>STAT path: the LIST lines over the control connection as a 213 multi-line reply.</summary>
-    public static async ValueTask StatPath(FtpSession session, FtpRequest request)
+    public static async ValueTask StatPath(ICommandContext ctx, FtpRequest request)
     {
-        if (await FindAsync(session, StripOptions(request.Argument)) is not var (path, info))
+        if (await FindAsync(ctx, StripOptions(request.Argument)) is not var (path, info))
         {
             return;
         }
 
-        var fileSystem = session.FileSystem!;
-        var now = session.Context.TimeProvider.GetUtcNow();
-        await session.ReplyStreamingAsync(FtpReplyCode.FileStatus, $"Status of {path}:", async (writer, ct) =>
+        var fileSystem = ctx.LoggedIn.FileSystem;
+        var now = ctx.Context.TimeProvider.GetUtcNow();
+        await ctx.ReplyStreamingAsync(FtpReplyCode.FileStatus, $"Status of {path}:", async (writer, ct) =>
         {
             if (!info.IsDirectory)
             {
@@ -68,40 +68,40 @@ internal static class ListingCommands
         }, "End of status.");
     }
 
-    private static async ValueTask StartAsync(FtpSession session, FtpRequest request, ListingFormat format)
+    private static async ValueTask StartAsync(ICommandContext ctx, FtpRequest request, ListingFormat format)
     {
-        if (await FindAsync(session, format == ListingFormat.Facts ? request.Argument : StripOptions(request.Argument)) is not var (path, info))
+        if (await FindAsync(ctx, format == ListingFormat.Facts ? request.Argument : StripOptions(request.Argument)) is not var (path, info))
         {
             return;
         }
 
         if (format == ListingFormat.Facts && !info.IsDirectory)
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MLSD needs a directory; use MLST for a file.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MLSD needs a directory; use MLST for a file.");
             return;
         }
 
-        var now = session.Context.TimeProvider.GetUtcNow();
-        await session.StartTransferAsync(new ListingRequest(path, info, format, session.Settings.MlstFacts, session.User!, now)
+        var now = ctx.Context.TimeProvider.GetUtcNow();
+        await ctx.StartTransferAsync(new ListingRequest(path, info, format, ctx.Settings.MlstFacts, ctx.LoggedIn.User, now)
         {
-            ProtectionRequired = TlsRequirements.RequiresTls(session, forData: true),
+            ProtectionRequired = TlsRequirements.RequiresTls(ctx, forData: true),
         });
     }
 
     /// <summary>Resolves a listing argument (empty: the current directory) that the user may read; replies and returns null otherwise.</summary>
-    private static async ValueTask<(string Path, FtpFileInfo Info)?> FindAsync(FtpSession session, string argument)
+    private static async ValueTask<(string Path, FtpFileInfo Info)?> FindAsync(ICommandContext ctx, string argument)
     {
-        var path = argument.Length > 0 ? await Permissions.ResolveAsync(session, argument) : session.CurrentDirectory;
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
+        var path = argument.Length > 0 ? await Permissions.ResolveAsync(ctx, argument) : ctx.LoggedIn.CurrentDirectory;
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Read, path))
         {
             return null;
         }
 
-        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted)
+        var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted)
                    ?? (path == VirtualPath.Root ? new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch) : null);
         if (info is null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return null;
         }
 

@@ -7,83 +7,54 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>USER, PASS, ACCT, REIN, QUIT, HOST (RFC 959 section 4.1.1, RFC 7151).</summary>
 internal static class LoginCommands
 {
-    public static async ValueTask User(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask User(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "USER needs a user name.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "USER needs a user name.");
             return;
         }
 
-        if (session.Phase == SessionPhase.LoggedIn)
+        if (ctx.Login.Phase == SessionPhase.LoggedIn)
         {
             // RFC 959 lets USER change users; start over as if REIN had been sent.
-            Logout(session);
+            ctx.Logout();
         }
 
-        if (!session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: IsAnonymousName(session, request.Argument)))
+        if (!ctx.Tls.Secure && TlsRequirements.RequiresTls(ctx, forData: false, anonymous: IsAnonymousName(ctx, request.Argument)))
         {
-            await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "TLS is required: send AUTH TLS before logging in.");
+            await ctx.ReplyAsync(FtpReplyCode.NotLoggedIn, "TLS is required: send AUTH TLS before logging in.");
             return;
         }
 
-        session.PendingUserName = request.Argument;
-        session.Phase = SessionPhase.AwaitingPassword;
+        ctx.ExpectPassword(request.Argument);
         // 331 for every name: the reply does not tell which accounts exist.
-        await session.ReplyAsync(FtpReplyCode.NeedPassword, IsAnonymousName(session, request.Argument)
+        await ctx.ReplyAsync(FtpReplyCode.NeedPassword, IsAnonymousName(ctx, request.Argument)
             ? "Anonymous login okay, send your email address as password."
             : "User name okay, need password.");
     }
 
-    public static async ValueTask Pass(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Pass(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.Phase == SessionPhase.LoggedIn)
+        if (ctx.Login.Phase == SessionPhase.LoggedIn)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, "Already logged in.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, "Already logged in.");
             return;
         }
 
-        if (session.Phase != SessionPhase.AwaitingPassword || session.PendingUserName is not { } userName)
+        if (ctx.Login.Phase != SessionPhase.AwaitingPassword || ctx.Login.PendingUserName is not { } userName)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, "Login with USER first.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, "Login with USER first.");
             return;
         }
 
-        var context = session.Context;
-        var login = new FtpLoginContext(userName, request.Argument, session.Info);
-        FtpUser? user;
-        IFtpFileSystem? fileSystem = null;
-        try
+        var (answered, user, fileSystem) = await CheckCredentialsAsync(ctx, userName, request.Argument);
+        if (answered)
         {
-            user = await AuthenticateAsync(context.Authenticators, login, session.Aborted);
-            if (user is not null)
-            {
-                fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, session.Aborted)
-                             ?? throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
-            }
-        }
-        catch (Exception ex) when (!session.Aborted.IsCancellationRequested && RefusalOf(ex) is { } refusal)
-        {
-            // The provider refused this user (a missing home directory, its own FtpException): a 530 that says why,
-            // not an outage. The password was right, so it is not a failed login either.
-            FtpLog.LoginRefusedByFileSystem(context.Logger, session.Info.Id, userName, ex.Message);
-            session.PendingUserName = null;
-            session.Phase = SessionPhase.AwaitingUser;
-            await session.ReplyAsync(refusal.Code, refusal.Text);
-            return;
-        }
-        catch (Exception ex) when (!session.Aborted.IsCancellationRequested)
-        {
-            // The application's authenticator or filesystem provider failed: not the client's fault, so not a failed
-            // login either. RFC 959 allows 421 for PASS: the service is not available.
-            FtpLog.ProviderFailed(context.Logger, session.Info.Id, "PASS", ex);
-            session.PendingUserName = null;
-            session.Phase = SessionPhase.Closing;
-            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Login service not available, try again later; closing control connection.");
             return;
         }
 
-        if (user is not null && !session.IsSecure && TlsRequirements.RequiresTls(session, forData: false, anonymous: user.IsAnonymous))
+        if (user is not null && !ctx.Tls.Secure && TlsRequirements.RequiresTls(ctx, forData: false, anonymous: user.IsAnonymous))
         {
             // Defence in depth: USER let a name through that the authenticator does not treat as anonymous.
             user = null;
@@ -91,106 +62,143 @@ internal static class LoginCommands
 
         if (user is null || fileSystem is null)
         {
-            await LoginFailedAsync(session, userName);
+            await LoginFailedAsync(ctx, userName);
             return;
         }
 
-        await LoginSucceededAsync(session, user, fileSystem, userName);
+        await LoginSucceededAsync(ctx, user, fileSystem, userName);
     }
 
-    private static async ValueTask LoginSucceededAsync(FtpSession session, FtpUser user, IFtpFileSystem fileSystem, string userName)
+    /// <summary>
+    /// Asks the authenticators, then the filesystem provider for the user's filesystem. A provider's refusal (530) or a
+    /// failure of either (421) is answered here, and the result says so.
+    /// </summary>
+    private static async ValueTask<(bool Answered, FtpUser? User, IFtpFileSystem? FileSystem)> CheckCredentialsAsync(ICommandContext ctx, string userName, string password)
     {
-        var context = session.Context;
-        session.PendingUserName = null;
-        session.SetUser(user, fileSystem);
-        session.Phase = SessionPhase.LoggedIn;
-        FtpLog.LoginSucceeded(context.Logger, session.Info.Id, user.Name);
-        context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(session.Info, userName));
-        await session.ReplyAsync(FtpReplyCode.LoggedIn, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+        var context = ctx.Context;
+        var login = new FtpLoginContext(userName, password, ctx.Info);
+        FtpUser? user;
+        IFtpFileSystem? fileSystem = null;
+        try
+        {
+            user = await AuthenticateAsync(context.Authenticators, login, ctx.Aborted);
+            if (user is not null)
+            {
+                fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, ctx.Aborted)
+                             ?? throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
+            }
+        }
+        catch (Exception ex) when (!ctx.Aborted.IsCancellationRequested && RefusalOf(ex) is { } refusal)
+        {
+            // The provider refused this user (a missing home directory, its own FtpException): a 530 that says why,
+            // not an outage. The password was right, so it is not a failed login either.
+            FtpLog.LoginRefusedByFileSystem(context.Logger, ctx.Info.Id, userName, ex.Message);
+            ctx.CancelLogin();
+            await ctx.ReplyAsync(refusal.Code, refusal.Text);
+            return (true, null, null);
+        }
+        catch (Exception ex) when (!ctx.Aborted.IsCancellationRequested)
+        {
+            // The application's authenticator or filesystem provider failed: not the client's fault, so not a failed
+            // login either. RFC 959 allows 421 for PASS: the service is not available.
+            FtpLog.ProviderFailed(context.Logger, ctx.Info.Id, "PASS", ex);
+            ctx.CancelLogin();
+            ctx.EndSession();
+            await ctx.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Login service not available, try again later; closing control connection.");
+            return (true, null, null);
+        }
+
+        return (false, user, fileSystem);
+    }
+
+    private static async ValueTask LoginSucceededAsync(ICommandContext ctx, FtpUser user, IFtpFileSystem fileSystem, string userName)
+    {
+        var context = ctx.Context;
+        ctx.LogIn(user, fileSystem);
+        FtpLog.LoginSucceeded(context.Logger, ctx.Info.Id, user.Name);
+        context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(ctx.Info, userName));
+        await ctx.ReplyAsync(FtpReplyCode.LoggedIn, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
     }
 
     /// <summary>A rejected login: counted, logged, perhaps banned, delayed, then 530 (and 421 when it was one too many).</summary>
-    private static async ValueTask LoginFailedAsync(FtpSession session, string userName)
+    private static async ValueTask LoginFailedAsync(ICommandContext ctx, string userName)
     {
-        var context = session.Context;
-        session.PendingUserName = null;
-        session.Phase = SessionPhase.AwaitingUser;
-        session.FailedLogins++;
+        var context = ctx.Context;
+        var failures = ctx.RecordFailedLogin();
         context.Metrics.LoginFailed();
-        FtpLog.LoginFailed(context.Logger, session.Info.Id, userName, session.Info.RemoteEndPoint);
-        context.Events.RaiseLoginFailed(new FtpLoginEventArgs(session.Info, userName));
-        var bannedUntil = context.Bans.RecordFailure(session.Info.RemoteEndPoint.Address, out var recentFailures);
+        FtpLog.LoginFailed(context.Logger, ctx.Info.Id, userName, ctx.Info.RemoteEndPoint);
+        context.Events.RaiseLoginFailed(new FtpLoginEventArgs(ctx.Info, userName));
+        var bannedUntil = context.Bans.RecordFailure(ctx.Info.RemoteEndPoint.Address, out var recentFailures);
         if (bannedUntil is { } until)
         {
-            FtpLog.AddressBanned(context.Logger, session.Info.RemoteEndPoint.Address, recentFailures, until);
-            context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(session.Info.RemoteEndPoint.Address, recentFailures, until));
+            FtpLog.AddressBanned(context.Logger, ctx.Info.RemoteEndPoint.Address, recentFailures, until);
+            context.Events.RaiseAddressBanned(new FtpAddressBannedEventArgs(ctx.Info.RemoteEndPoint.Address, recentFailures, until));
         }
 
-        var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, session.FailedLogins);
+        var delay = FailedLoginDelay(context.Options.Limits.FailedLoginDelay, failures);
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, context.TimeProvider, session.Aborted);
+            await Task.Delay(delay, context.TimeProvider, ctx.Aborted);
         }
 
-        await session.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
+        await ctx.ReplyAsync(FtpReplyCode.NotLoggedIn, "Login incorrect.");
         if (bannedUntil is not null)
         {
-            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins from your address; closing control connection.");
-            session.Phase = SessionPhase.Closing;
+            await ctx.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins from your address; closing control connection.");
+            ctx.EndSession();
         }
-        else if (session.FailedLogins >= context.Options.Limits.MaxFailedLogins)
+        else if (failures >= context.Options.Limits.MaxFailedLogins)
         {
-            await session.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins; closing control connection.");
-            session.Phase = SessionPhase.Closing;
+            await ctx.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Too many failed logins; closing control connection.");
+            ctx.EndSession();
         }
     }
 
-    public static ValueTask Acct(FtpSession session, FtpRequest request, Pending pending)
-        => session.ReplyAsync(FtpReplyCode.Superfluous, "ACCT not needed here.");
+    public static ValueTask Acct(ICommandContext ctx, FtpRequest request, Pending pending)
+        => ctx.ReplyAsync(FtpReplyCode.Superfluous, "ACCT not needed here.");
 
-    public static async ValueTask Rein(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Rein(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        Logout(session);
-        session.Info.Host = null;
-        await session.ReplyAsync(FtpReplyCode.ServiceReady, session.Context.Options.Greeting);
+        ctx.Reinitialize();
+        await ctx.ReplyAsync(FtpReplyCode.ServiceReady, ctx.Context.Options.Greeting);
     }
 
-    public static async ValueTask Quit(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Quit(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.CurrentTransfer is { } transfer)
+        if (ctx.CurrentTransfer is { } transfer)
         {
             // Let the running transfer finish (or hit its stall timeout), then say goodbye.
             await transfer.Task;
         }
 
-        await session.ReplyAsync(FtpReplyCode.ClosingControlConnection, "Goodbye.");
-        session.Phase = SessionPhase.Closing;
+        await ctx.ReplyAsync(FtpReplyCode.ClosingControlConnection, "Goodbye.");
+        ctx.EndSession();
     }
 
-    public static async ValueTask Host(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Host(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.Phase == SessionPhase.LoggedIn || session.Phase == SessionPhase.AwaitingPassword)
+        if (ctx.Login.Phase == SessionPhase.LoggedIn || ctx.Login.Phase == SessionPhase.AwaitingPassword)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, "HOST must come before USER.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, "HOST must come before USER.");
             return;
         }
 
         if (!request.HasArgument)
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "HOST needs a host name.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "HOST needs a host name.");
             return;
         }
 
-        var hosts = session.Context.Options.Hosts;
+        var hosts = ctx.Context.Options.Hosts;
         var name = request.Argument.Trim();
         if (hosts.Count > 0 && !hosts.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            await session.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Unknown host.");
+            await ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Unknown host.");
             return;
         }
 
-        session.Info.Host = name;
-        await session.ReplyAsync(FtpReplyCode.ServiceReady, $"Host {name} accepted.");
+        ctx.SelectHost(name);
+        await ctx.ReplyAsync(FtpReplyCode.ServiceReady, $"Host {name} accepted.");
     }
 
     internal static async ValueTask<FtpUser?> AuthenticateAsync(IReadOnlyList<IFtpAuthenticator> authenticators, FtpLoginContext login, CancellationToken cancellationToken)
@@ -220,15 +228,6 @@ internal static class LoginCommands
     internal static TimeSpan FailedLoginDelay(TimeSpan first, int failures)
         => first * (1 << Math.Clamp(failures - 1, 0, 4));
 
-    private static bool IsAnonymousName(FtpSession session, string name)
+    private static bool IsAnonymousName(ICommandContext ctx, string name)
         => name.Equals("anonymous", StringComparison.OrdinalIgnoreCase) || name.Equals("ftp", StringComparison.OrdinalIgnoreCase);
-
-    private static void Logout(FtpSession session)
-    {
-        session.SetPreparedData(null);
-        session.SetUser(null, null);
-        session.PendingUserName = null;
-        session.Phase = SessionPhase.AwaitingUser;
-        session.Settings = TransferSettings.Default;
-    }
 }

@@ -8,152 +8,152 @@ namespace Ftp.Embedded.Internal.Commands;
 /// <summary>PWD, CWD, CDUP, MKD, RMD, DELE, RNFR, RNTO, SIZE, MDTM, MFMT.</summary>
 internal static class NavigationCommands
 {
-    public static ValueTask Pwd(FtpSession session, FtpRequest request, Pending pending)
-        => session.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(session.CurrentDirectory)} is the current directory.");
+    public static ValueTask Pwd(ICommandContext ctx, FtpRequest request, Pending pending)
+        => ctx.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(ctx.LoggedIn.CurrentDirectory)} is the current directory.");
 
-    public static async ValueTask Cwd(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Cwd(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
+        var path = await Permissions.RequirePathAsync(ctx, request);
         if (path is null)
         {
             return;
         }
 
-        await ChangeDirectoryAsync(session, path);
+        await ChangeDirectoryAsync(ctx, path);
     }
 
-    public static async ValueTask Cdup(FtpSession session, FtpRequest request, Pending pending)
-        => await ChangeDirectoryAsync(session, VirtualPath.GetParent(session.CurrentDirectory));
+    public static async ValueTask Cdup(ICommandContext ctx, FtpRequest request, Pending pending)
+        => await ChangeDirectoryAsync(ctx, VirtualPath.GetParent(ctx.LoggedIn.CurrentDirectory));
 
-    public static async ValueTask Mkd(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Mkd(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.CreateDirectory, path))
+        var path = await Permissions.RequirePathAsync(ctx, request);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.CreateDirectory, path))
         {
             return;
         }
 
-        if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is not null)
+        if (path == VirtualPath.Root || await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted) is not null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot create directory: the name exists already.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot create directory: the name exists already.");
             return;
         }
 
-        await session.FileSystem!.CreateDirectoryAsync(path, session.Aborted);
-        await session.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(path)} created.");
+        await ctx.LoggedIn.FileSystem.CreateDirectoryAsync(path, ctx.Aborted);
+        await ctx.ReplyAsync(FtpReplyCode.PathnameCreated, $"{ReplyWriter.QuotePath(path)} created.");
     }
 
-    public static async ValueTask Rmd(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Rmd(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Delete, path))
+        var path = await Permissions.RequirePathAsync(ctx, request);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Delete, path))
         {
             return;
         }
 
-        var info = path == VirtualPath.Root ? null : await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        var info = path == VirtualPath.Root ? null : await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
         if (info is not { IsDirectory: true })
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, path == VirtualPath.Root ? "Cannot remove the root directory." : "No such directory.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, path == VirtualPath.Root ? "Cannot remove the root directory." : "No such directory.");
             return;
         }
 
         try
         {
-            await session.FileSystem!.DeleteDirectoryAsync(path, session.Aborted);
+            await ctx.LoggedIn.FileSystem.DeleteDirectoryAsync(path, ctx.Aborted);
         }
         catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot remove directory: it is not empty.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot remove directory: it is not empty.");
             return;
         }
 
-        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
+        await ctx.ReplyAsync(FtpReplyCode.FileActionOkay, "Directory removed.");
     }
 
-    public static async ValueTask Dele(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Dele(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Delete, path))
+        var path = await Permissions.RequirePathAsync(ctx, request);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Delete, path))
         {
             return;
         }
 
-        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Is a directory; use RMD.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Is a directory; use RMD.");
             return;
         }
 
-        await session.FileSystem!.DeleteFileAsync(path, session.Aborted);
-        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
+        await ctx.LoggedIn.FileSystem.DeleteFileAsync(path, ctx.Aborted);
+        await ctx.ReplyAsync(FtpReplyCode.FileActionOkay, "File deleted.");
     }
 
-    public static async ValueTask Rnfr(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Rnfr(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Rename, path))
+        var path = await Permissions.RequirePathAsync(ctx, request);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Rename, path))
         {
             return;
         }
 
-        if (path == VirtualPath.Root || await session.FileSystem!.GetInfoAsync(path, session.Aborted) is null)
+        if (path == VirtualPath.Root || await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted) is null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }
 
-        session.Pending = session.Pending with { RenameFrom = path };
-        await session.ReplyAsync(FtpReplyCode.PendingFurtherInformation, "Ready for RNTO.");
+        ctx.SetRenameFrom(path);
+        await ctx.ReplyAsync(FtpReplyCode.PendingFurtherInformation, "Ready for RNTO.");
     }
 
-    public static async ValueTask Rnto(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Rnto(ICommandContext ctx, FtpRequest request, Pending pending)
     {
         if (pending.RenameFrom is not { } from)
         {
-            await session.ReplyAsync(FtpReplyCode.BadSequence, "Send RNFR first.");
+            await ctx.ReplyAsync(FtpReplyCode.BadSequence, "Send RNFR first.");
             return;
         }
 
-        var to = await Permissions.RequirePathAsync(session, request);
-        if (to is null || !await Permissions.DemandAsync(session, FtpPermissions.Rename, to))
+        var to = await Permissions.RequirePathAsync(ctx, request);
+        if (to is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Rename, to))
         {
             return;
         }
 
         if (to == VirtualPath.Root || to == from || to.StartsWith(from + "/", StringComparison.Ordinal))
         {
-            await session.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "Cannot rename to that name.");
+            await ctx.ReplyAsync(FtpReplyCode.FileNameNotAllowed, "Cannot rename to that name.");
             return;
         }
 
-        var target = await session.FileSystem!.GetInfoAsync(to, session.Aborted);
+        var target = await ctx.LoggedIn.FileSystem.GetInfoAsync(to, ctx.Aborted);
         if (target is { IsDirectory: true })
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot rename: a directory with that name exists.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "Cannot rename: a directory with that name exists.");
             return;
         }
 
-        await session.FileSystem!.RenameAsync(from, to, session.Aborted);
-        await session.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
+        await ctx.LoggedIn.FileSystem.RenameAsync(from, to, ctx.Aborted);
+        await ctx.ReplyAsync(FtpReplyCode.FileActionOkay, "Rename successful.");
     }
 
-    public static async ValueTask Size(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Size(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var info = await GetFileAsync(session, request);
+        var info = await GetFileAsync(ctx, request);
         if (info is not null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileStatus, info.Length.ToString(CultureInfo.InvariantCulture));
+            await ctx.ReplyAsync(FtpReplyCode.FileStatus, info.Length.ToString(CultureInfo.InvariantCulture));
         }
     }
 
-    public static async ValueTask Mdtm(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Mdtm(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var info = await GetFileAsync(session, request);
+        var info = await GetFileAsync(ctx, request);
         if (info is not null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileStatus, ListingFormatter.FormatTime(info.LastWriteTime));
+            await ctx.ReplyAsync(FtpReplyCode.FileStatus, ListingFormatter.FormatTime(info.LastWriteTime));
         }
     }
 
@@ -161,119 +161,119 @@ internal static class NavigationCommands
     /// AVBL (draft-peterson-streamlined-ftp-command-extensions): the bytes the user may still store in a directory (the
     /// current one without argument): the smaller of the quota's figure and the filesystem's free space.
     /// </summary>
-    public static async ValueTask Avbl(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Avbl(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        var path = request.HasArgument ? await Permissions.ResolveAsync(session, request.Argument) : session.CurrentDirectory;
+        var path = request.HasArgument ? await Permissions.ResolveAsync(ctx, request.Argument) : ctx.LoggedIn.CurrentDirectory;
         if (path is null)
         {
             return;
         }
 
-        var user = session.User!;
-        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        var user = ctx.LoggedIn.User;
+        var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
         if (info is null)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file or directory.");
             return;
         }
 
         if (!user.Can(FtpPermissions.Write) && !Permissions.IsUploadOnly(user, path))
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: no uploads here.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "Permission denied: no uploads here.");
             return;
         }
 
         long? available = null;
-        if (session.Context.Quota is { } quota)
+        if (ctx.Context.Quota is { } quota)
         {
-            available = await quota.GetAvailableBytesAsync(user, path, session.Aborted);
+            available = await quota.GetAvailableBytesAsync(user, path, ctx.Aborted);
         }
 
-        if (session.FileSystem is IFtpAvailableSpaceFileSystem space && await space.GetAvailableSpaceAsync(path, session.Aborted) is { } free)
+        if (ctx.LoggedIn.FileSystem is IFtpAvailableSpaceFileSystem space && await space.GetAvailableSpaceAsync(path, ctx.Aborted) is { } free)
         {
             available = available is { } limit ? Math.Min(limit, free) : free;
         }
 
         if (available is not { } bytes)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "The available space is not known here.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "The available space is not known here.");
             return;
         }
 
-        await session.ReplyAsync(FtpReplyCode.FileStatus, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
+        await ctx.ReplyAsync(FtpReplyCode.FileStatus, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
     }
 
-    internal static bool SupportsAvailableSpace(FtpSession session)
-        => session.Context.Quota is not null
-           || session.FileSystem is IFtpAvailableSpaceFileSystem
-           || (session.FileSystem is null && session.Context.FileSystemProvider is PhysicalFileSystemProvider);
+    internal static bool SupportsAvailableSpace(ICommandContext ctx)
+        => ctx.Context.Quota is not null
+           || ctx.Login.LoggedIn?.FileSystem is IFtpAvailableSpaceFileSystem
+           || (ctx.Login.LoggedIn is null && ctx.Context.FileSystemProvider is PhysicalFileSystemProvider);
 
     /// <summary>MFMT (draft-somers-ftp-mfxx): <c>MFMT YYYYMMDDHHMMSS path</c>.</summary>
-    public static async ValueTask Mfmt(FtpSession session, FtpRequest request, Pending pending)
+    public static async ValueTask Mfmt(ICommandContext ctx, FtpRequest request, Pending pending)
     {
-        if (session.FileSystem is not IFtpModificationTimeFileSystem setter)
+        if (ctx.LoggedIn.FileSystem is not IFtpModificationTimeFileSystem setter)
         {
-            await session.ReplyAsync(FtpReplyCode.NotImplemented, "MFMT is not supported by this filesystem.");
+            await ctx.ReplyAsync(FtpReplyCode.NotImplemented, "MFMT is not supported by this filesystem.");
             return;
         }
 
         var space = request.Argument.IndexOf(' ', StringComparison.Ordinal);
         if (space < 0 || !ListingFormatter.TryParseTime(request.Argument.AsSpan(0, space), out var time))
         {
-            await session.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MFMT takes YYYYMMDDHHMMSS[.sss] and a path.");
+            await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "MFMT takes YYYYMMDDHHMMSS[.sss] and a path.");
             return;
         }
 
         var given = request.Argument[(space + 1)..];
-        var path = await Permissions.ResolveAsync(session, given);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Write, path))
+        var path = await Permissions.ResolveAsync(ctx, given);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Write, path))
         {
             return;
         }
 
-        var info = await session.FileSystem.GetInfoAsync(path, session.Aborted);
+        var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, "No such file.");
             return;
         }
 
-        await setter.SetLastWriteTimeAsync(path, time, session.Aborted);
+        await setter.SetLastWriteTimeAsync(path, time, ctx.Aborted);
         // The path as given, as the MFMT draft's example and other servers (proftpd) reply.
-        await session.ReplyAsync(FtpReplyCode.FileStatus, $"Modify={ListingFormatter.FormatTime(time)}; {given}");
+        await ctx.ReplyAsync(FtpReplyCode.FileStatus, $"Modify={ListingFormatter.FormatTime(time)}; {given}");
     }
 
-    private static async ValueTask<FtpFileInfo?> GetFileAsync(FtpSession session, FtpRequest request)
+    private static async ValueTask<FtpFileInfo?> GetFileAsync(ICommandContext ctx, FtpRequest request)
     {
-        var path = await Permissions.RequirePathAsync(session, request);
-        if (path is null || !await Permissions.DemandAsync(session, FtpPermissions.Read, path))
+        var path = await Permissions.RequirePathAsync(ctx, request);
+        if (path is null || !await Permissions.DemandAsync(ctx, FtpPermissions.Read, path))
         {
             return null;
         }
 
-        var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+        var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
         if (info is null || info.IsDirectory)
         {
-            await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Not a plain file.");
+            await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such file." : "Not a plain file.");
             return null;
         }
 
         return info;
     }
 
-    private static async ValueTask ChangeDirectoryAsync(FtpSession session, string path)
+    private static async ValueTask ChangeDirectoryAsync(ICommandContext ctx, string path)
     {
         if (path != VirtualPath.Root)
         {
-            var info = await session.FileSystem!.GetInfoAsync(path, session.Aborted);
+            var info = await ctx.LoggedIn.FileSystem.GetInfoAsync(path, ctx.Aborted);
             if (info is not { IsDirectory: true })
             {
-                await session.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such directory." : "Not a directory.");
+                await ctx.ReplyAsync(FtpReplyCode.FileUnavailable, info is null ? "No such directory." : "Not a directory.");
                 return;
             }
         }
 
-        session.CurrentDirectory = path;
-        await session.ReplyAsync(FtpReplyCode.FileActionOkay, $"Directory changed to {path}.");
+        ctx.ChangeDirectory(path);
+        await ctx.ReplyAsync(FtpReplyCode.FileActionOkay, $"Directory changed to {path}.");
     }
 }

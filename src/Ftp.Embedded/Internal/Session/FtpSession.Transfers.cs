@@ -17,23 +17,23 @@ internal sealed partial class FtpSession
     /// Opens what <paramref name="request"/> moves (its errors are the command's reply) and starts the transfer over the
     /// prepared data connection; 425 without one, 521 when the policy wants it protected and it is not.
     /// </summary>
-    public async ValueTask StartTransferAsync(TransferRequest request)
+    private async ValueTask StartTransferAsync(TransferRequest request)
     {
-        var body = await request.OpenAsync(FileSystem!, Aborted).ConfigureAwait(false);
+        var body = await request.OpenAsync(LoggedIn.FileSystem, Aborted).ConfigureAwait(false);
         var channel = TakePreparedData();
-        var unprotected = channel is not null && !DataProtected && request.ProtectionRequired;
+        var unprotected = channel is not null && !_tls.DataProtected && request.ProtectionRequired;
         if (channel is null || unprotected)
         {
             channel?.Dispose();
             await body.FinishAsync(completed: false).ConfigureAwait(false);
             var (code, text) = unprotected ? (FtpReplyCode.CantOpenDataConnectionWithProt, "Data connections must be protected: send PBSZ 0 and PROT P.") : (FtpReplyCode.CantOpenDataConnection, "Use PORT, EPRT, PASV or EPSV first.");
-            await ReplyAsync(code, text).ConfigureAwait(false);
+            await Reply(code, text).ConfigureAwait(false);
             return;
         }
 
-        CurrentTransfer?.Dispose();
-        var transfer = new Transfer(this, request.OpeningText) { Verb = _commandVerb, Binary = request.Binary, Limit = request.Limit };
-        CurrentTransfer = transfer;
+        _transfer?.Dispose();
+        var transfer = new Transfer(Context, request.OpeningText, Aborted) { Verb = _commandVerb, Binary = request.Binary, Limit = request.Limit };
+        _transfer = transfer;
         // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
         _commandHandedToTransfer = true;
         transfer.Task = RunTransferAsync(transfer, channel, request, body);
@@ -114,8 +114,8 @@ internal sealed partial class FtpSession
     private async ValueTask ReadyAsync(DataConnection data, Transfer transfer)
     {
         transfer.ArmStall();
-        await WriteReplyAsync(FtpReplyCode.OpeningDataConnection, transfer.Description, ofCommand: false).ConfigureAwait(false);
-        if (DataProtected)
+        await _replies.WriteAsync(FtpReplyCode.OpeningDataConnection, transfer.Description, ofCommand: false).ConfigureAwait(false);
+        if (_tls.DataProtected)
         {
             data.Protect(await AuthenticateAsync(data.Stream, dataConnection: true, transfer.Token).ConfigureAwait(false));
         }
@@ -187,17 +187,17 @@ internal sealed partial class FtpSession
     private async ValueTask FinishTransferAsync(Transfer transfer, bool completed, (FtpReplyCode Code, string Text)? failure, TransferRequest request)
     {
         var (code, text) = completed ? (FtpReplyCode.ClosingDataConnection, "Transfer complete.") : failure ?? (FtpReplyCode.TransferAborted, "Connection closed; transfer aborted.");
-        if (request.Direction is { } direction && User is { } user)
+        if (request.Direction is { } direction && _login.LoggedIn?.User is { } user)
         {
             Report(transfer, direction, request.Path, user, completed, code, text);
         }
 
-        Touch();
+        _timeouts.Touch();
         // Counted before the reply goes out, so a client that has the reply sees the command counted.
         Context.Metrics.Command(transfer.Verb, (int)code);
         try
         {
-            await WriteReplyAsync(code, text, ofCommand: false).ConfigureAwait(false);
+            await _replies.WriteAsync(code, text, ofCommand: false).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -205,13 +205,7 @@ internal sealed partial class FtpSession
 
         if (_closeReason is not null)
         {
-            try
-            {
-                _reader.CancelPendingRead();
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            WakeCommandLoop();
         }
     }
 

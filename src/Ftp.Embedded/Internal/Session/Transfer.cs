@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ftp.Embedded.Internal.Data;
+using Ftp.Embedded.Internal.Hosting;
 
 namespace Ftp.Embedded.Internal.Session;
 
@@ -28,14 +29,14 @@ internal sealed class Transfer : ITransferProgress, IDisposable
     private volatile bool _connecting = true;
     private int _reason;
 
-    public Transfer(FtpSession session, string description)
+    public Transfer(ServerContext context, string description, CancellationToken sessionAborted)
     {
-        SessionAborted = session.Aborted;
+        SessionAborted = sessionAborted;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(SessionAborted);
         _token = _cts.Token;
-        _time = session.Context.TimeProvider;
-        _connectTimeout = session.Context.Options.Limits.DataConnectTimeout;
-        _stallTimeout = session.Context.Options.Limits.DataStallTimeout;
+        _time = context.TimeProvider;
+        _connectTimeout = context.Options.Limits.DataConnectTimeout;
+        _stallTimeout = context.Options.Limits.DataStallTimeout;
         Description = description;
         StartedAt = _time.GetTimestamp();
     }
