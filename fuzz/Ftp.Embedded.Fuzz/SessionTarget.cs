@@ -384,13 +384,7 @@ internal static partial class SessionTarget
             return fs;
         }
 
-        private static X509Certificate2 CreateCertificate()
-        {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-        }
+        private static X509Certificate2 CreateCertificate() => Ftp.Embedded.Samples.Server.SelfSignedCertificate.Create();
 
         private static string QuickHash(string password)
         {

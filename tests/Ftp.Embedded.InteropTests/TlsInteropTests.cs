@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Ftp.Embedded.InteropTests;
 
@@ -11,10 +9,7 @@ public sealed class TlsInteropServer : InteropServer
 
     protected override void Configure(FtpServerOptions options)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        options.Tls.Certificate = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+        options.Tls.Certificate = Ftp.Embedded.Samples.Server.SelfSignedCertificate.Create();
         options.Tls.ImplicitEndpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
     }
 }
