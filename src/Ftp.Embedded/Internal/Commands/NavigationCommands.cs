@@ -203,11 +203,6 @@ internal static class NavigationCommands
         await ctx.ReplyAsync(FtpReplyCode.FileStatus, Math.Max(0, bytes).ToString(CultureInfo.InvariantCulture));
     }
 
-    internal static bool SupportsAvailableSpace(ICommandContext ctx)
-        => ctx.Context.Quota is not null
-           || ctx.Login.LoggedIn?.FileSystem is IFtpAvailableSpaceFileSystem
-           || (ctx.Login.LoggedIn is null && ctx.Context.FileSystemProvider is PhysicalFileSystemProvider);
-
     /// <summary>MFMT (draft-somers-ftp-mfxx): <c>MFMT YYYYMMDDHHMMSS path</c>.</summary>
     public static async ValueTask Mfmt(ICommandContext ctx, FtpRequest request, Pending pending)
     {
