@@ -1,0 +1,107 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Ftp.Embedded.S3;
+
+/// <summary>
+/// Serves files from an S3 bucket: each user's home is a key prefix (<c>[KeyPrefix/]home/path/</c>) and its keys never
+/// leave it. Directories are key prefixes, an empty directory a zero-byte <c>dir/</c> marker. Uploads are atomic
+/// multipart uploads.
+/// </summary>
+public sealed class S3FileSystemProvider : IFtpFileSystemProvider, IFtpStaleUploadCleanup, IDisposable
+{
+    private readonly S3FileSystemOptions _options;
+    private readonly IAmazonS3 _client;
+    private readonly bool _ownsClient;
+    private readonly string _rootPrefix;
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="options">The bucket, endpoint and credentials (validated here).</param>
+    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
+    public S3FileSystemProvider(S3FileSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _rootPrefix = S3Keys.Prefix(options.KeyPrefix);
+        if (options.Client is { } client)
+        {
+            _client = client;
+        }
+        else
+        {
+            var config = new AmazonS3Config
+            {
+                ServiceURL = options.ServiceUrl!.ToString(),
+                ForcePathStyle = options.ForcePathStyle,
+                AuthenticationRegion = options.Region,
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+                Timeout = TimeSpan.FromSeconds(100),
+            };
+            _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+            _ownsClient = true;
+        }
+    }
+
+    /// <summary>Modification times (MFMT) and atomic uploads.</summary>
+    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads;
+
+    /// <summary>Returns the filesystem of <paramref name="user"/>, rooted at the prefix of its home; writes the home's marker if missing.</summary>
+    /// <param name="user">The logged-in user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The user's filesystem.</returns>
+    public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var home = S3Keys.Prefix(user.HomeDirectory);
+        var fs = new S3FileSystem(_client, _options, _rootPrefix + home);
+        if (home.Length > 0)
+        {
+            await fs.EnsureRootAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return fs;
+    }
+
+    /// <summary>Aborts multipart uploads under the key prefix started before now minus the larger of <paramref name="olderThan"/> and <see cref="S3FileSystemOptions.StaleUploadAge"/>.</summary>
+    /// <param name="olderThan">The least age of an upload to abort.</param>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>How many uploads were aborted.</returns>
+    public async ValueTask<int> RemoveStaleUploadsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var cutoff = DateTime.UtcNow - (olderThan > _options.StaleUploadAge ? olderThan : _options.StaleUploadAge);
+        var request = new ListMultipartUploadsRequest { BucketName = _options.BucketName, Prefix = _rootPrefix };
+        var aborted = 0;
+        while (true)
+        {
+            var page = await S3Errors.Run(() => _client.ListMultipartUploadsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                if (upload.Initiated is { } initiated && initiated.ToUniversalTime() < cutoff)
+                {
+                    await S3Errors.Run(() => _client.AbortMultipartUploadAsync(_options.BucketName, upload.Key, upload.UploadId, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    aborted++;
+                }
+            }
+
+            if (page.IsTruncated != true)
+            {
+                return aborted;
+            }
+
+            request.KeyMarker = page.NextKeyMarker;
+            request.UploadIdMarker = page.NextUploadIdMarker;
+        }
+    }
+
+    /// <summary>Disposes the S3 client when the provider created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+}
