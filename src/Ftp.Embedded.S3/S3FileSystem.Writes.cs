@@ -36,13 +36,29 @@ internal sealed partial class S3FileSystem
     /// <summary>APPE and REST+STOR: the existing object's first <paramref name="length"/> bytes are read and uploaded again.</summary>
     private async Task CopyExistingAsync(string path, S3Writer writer, long length, CancellationToken cancellationToken)
     {
-        if (await HeadAsync(FileKey(path), cancellationToken).ConfigureAwait(false) is not { ContentLength: > 0 } head || length <= 0)
+        var head = await HeadAsync(FileKey(path), cancellationToken).ConfigureAwait(false);
+        if (head is null || length == 0)
         {
+            if (length is > 0 and not long.MaxValue)
+            {
+                throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, "The restart offset is past the end of the file.");
+            }
+
             return;
+        }
+
+        if (length != long.MaxValue && length > head.ContentLength)
+        {
+            throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, $"The restart offset {length.ToString(CultureInfo.InvariantCulture)} is past the end of the file ({head.ContentLength.ToString(CultureInfo.InvariantCulture)} bytes).");
         }
 
         var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path) };
         var take = Math.Min(length, head.ContentLength);
+        if (take == 0)
+        {
+            return;
+        }
+
         request.ByteRange = new ByteRange(0, take - 1);
         using var response = await S3Errors.Run(() => client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         await using var body = response.ResponseStream;
@@ -58,14 +74,14 @@ internal sealed partial class S3FileSystem
 
     private async Task CheckWritableAsync(string path, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (path == "/")
         {
             throw new IOException("/ is a directory, not a file.");
         }
 
         await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
-        if (await HeadAsync(FileKey(path), cancellationToken).ConfigureAwait(false) is null
-            && await DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken).ConfigureAwait(false))
+        if (await DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken).ConfigureAwait(false))
         {
             throw new IOException($"{path} is a directory, not a file.");
         }

@@ -28,9 +28,10 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
     public async ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (path == "/")
         {
-            return new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UnixEpoch);
+            return new FtpFileInfo("/", IsDirectory: true, 0, DateTimeOffset.UtcNow);
         }
 
         var name = path[(path.LastIndexOf('/') + 1)..];
@@ -47,6 +48,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
     public async IAsyncEnumerable<FtpFileInfo> ListAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var prefix = DirectoryPrefix(path);
         string? token = null;
         var any = path == "/";
@@ -61,7 +63,8 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
             foreach (var dir in page.CommonPrefixes ?? [])
             {
-                yield return new FtpFileInfo(dir[prefix.Length..^1], IsDirectory: true, 0, DateTimeOffset.UnixEpoch);
+                // S3 keeps no time for a prefix: directories are listed with the time of the listing.
+                yield return new FtpFileInfo(dir[prefix.Length..^1], IsDirectory: true, 0, DateTimeOffset.UtcNow);
             }
 
             var files = (page.S3Objects ?? []).Where(o => o.Key.Length > prefix.Length).ToList();
@@ -78,6 +81,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
     public async ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path) };
         if (offset > 0)
         {
@@ -156,8 +160,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
     private async Task RequireDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        var info = await GetInfoAsync(path, cancellationToken).ConfigureAwait(false);
-        if (info is null || !info.IsDirectory)
+        if (!await DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken).ConfigureAwait(false))
         {
             throw new DirectoryNotFoundException($"No such directory: {path}");
         }

@@ -18,6 +18,7 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
     private string? _uploadId;
     private readonly List<PartETag> _parts = [];
     private bool _committed;
+    private bool _failed;
 
     /// <summary>Whether <see cref="DisposeAsync"/> commits (a plain <c>OpenWriteAsync</c> stream) rather than discards.</summary>
     public bool CommitOnDispose { get; set; }
@@ -31,10 +32,29 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_buffer is null || _committed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            _failed = true;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        try
+        {
+            await WriteCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    private async Task WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
         while (buffer.Length > 0)
         {
             var take = Math.Min(buffer.Length, partSize - _count);
-            buffer.Span[..take].CopyTo(_buffer.AsSpan(_count));
+            buffer.Span[..take].CopyTo(_buffer!.AsSpan(_count));
             _count += take;
             _length += take;
             buffer = buffer[take..];
@@ -96,7 +116,7 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
 
         try
         {
-            if (CommitOnDispose && !_committed)
+            if (CommitOnDispose && !_committed && !_failed)
             {
                 await CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.S3;
+using Ftp.Embedded.S3;
+
+namespace Ftp.Embedded.S3Tests;
+
+/// <summary>
+/// A Ceph RADOS Gateway for the whole test run, started and stopped by <c>tests/Services/rgw.sh</c> in a temporary
+/// folder. When it cannot start, every test of the collection fails with the script's output.
+/// </summary>
+public sealed class RgwFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(180);
+    private readonly string _folder = Directory.CreateTempSubdirectory("ftp-rgw-").FullName;
+    private string? _failure;
+    private AmazonS3Client? _client;
+    private int _buckets;
+
+    public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
+
+    public string AccessKey { get; private set; } = "";
+
+    public string SecretKey { get; private set; } = "";
+
+    public AmazonS3Client Client => _client ?? throw new InvalidOperationException($"RGW did not start:\n{_failure}");
+
+    public async Task InitializeAsync()
+    {
+        // A port base of its own, so a cluster started by hand (default 46700) or another run does not collide.
+        var environment = new Dictionary<string, string> { ["RGW_PORT_BASE"] = (47000 + Random.Shared.Next(0, 90) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var (code, output) = await RunScriptAsync("start", environment, StartLimit);
+        if (code != 0)
+        {
+            _failure = $"tests/Services/rgw.sh start {_folder} exited with {code}:\n{output}";
+            return;
+        }
+
+        var env = File.ReadAllLines(Path.Combine(_folder, "env"))
+            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        Endpoint = new Uri(env["S3_ENDPOINT"]);
+        AccessKey = env["S3_ACCESS_KEY"];
+        SecretKey = env["S3_SECRET_KEY"];
+        _client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
+        {
+            ServiceURL = Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        var (code, output) = await RunScriptAsync("stop", [], StopLimit);
+        if (code == 0)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        else
+        {
+            await Console.Error.WriteLineAsync($"rgw.sh stop {_folder} exited with {code}:\n{output}");
+        }
+    }
+
+    /// <summary>Creates a new, empty bucket with a unique name.</summary>
+    public async Task<string> CreateBucketAsync()
+    {
+        var name = $"t{Environment.ProcessId}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}"[..40];
+        await Client.PutBucketAsync(name);
+        return name;
+    }
+
+    /// <summary>Options for a provider over <paramref name="bucket"/>, sharing the fixture's client.</summary>
+    public S3FileSystemOptions Options(string bucket, string keyPrefix = "") => new()
+    {
+        BucketName = bucket,
+        KeyPrefix = keyPrefix,
+        Client = Client,
+    };
+
+    private async Task<(int Code, string Output)> RunScriptAsync(string verb, Dictionary<string, string> environment, TimeSpan limit)
+    {
+        var script = Path.Combine(RepositoryRoot(), "tests", "Services", "rgw.sh");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(verb);
+        start.ArgumentList.Add(_folder);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"timed out after {limit.TotalSeconds} s\n{await stdout}{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "tests", "Services", "rgw.sh")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("tests/Services/rgw.sh not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RgwGroup : ICollectionFixture<RgwFixture>
+{
+    public const string Name = "rgw";
+}
