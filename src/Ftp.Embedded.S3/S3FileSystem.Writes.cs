@@ -80,8 +80,11 @@ internal sealed partial class S3FileSystem
             throw new IOException("/ is a directory, not a file.");
         }
 
-        await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
-        if (await DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken).ConfigureAwait(false))
+        // Both checks at once: an upload waits for one round trip before its first byte, not two.
+        var parent = RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken);
+        var isDirectory = DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken);
+        await Task.WhenAll(parent, isDirectory).ConfigureAwait(false);
+        if (await isDirectory.ConfigureAwait(false))
         {
             throw new IOException($"{path} is a directory, not a file.");
         }
