@@ -42,7 +42,7 @@ internal sealed class TrustedNetworks
 
         if (!text.Contains('/', StringComparison.Ordinal))
         {
-            if (!IPAddress.TryParse(text, out var address) || address.ScopeId != 0 || text.Contains('%', StringComparison.Ordinal))
+            if (!IPAddress.TryParse(text, out var address) || text.Contains('%', StringComparison.Ordinal))
             {
                 return false;
             }
