@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Fuzzes one target with afl-fuzz: fuzz/run.sh parser|session MINUTES
+# Fuzzes one target with afl-fuzz: fuzz/run.sh parser|session|proxy MINUTES
 # Builds the harness in Release, instruments Ftp.Embedded.dll with sharpfuzz, runs afl-fuzz for MINUTES minutes
 # (niced), then prints a summary from afl's fuzzer_stats. Output goes to $FUZZ_OUT/TARGET (default /tmp/fuzz-out),
 # outside the repository; an earlier run's output is moved aside, or resumed with FUZZ_RESUME=1.
 # Replay an input without afl: dotnet run -c Release --project fuzz/Ftp.Embedded.Fuzz -- session FILE
 set -euo pipefail
 
-if [ $# -ne 2 ] || [[ ! "$1" =~ ^(parser|session)$ ]] || [[ ! "$2" =~ ^[0-9]+$ ]]; then
-  echo "usage: fuzz/run.sh parser|session MINUTES" >&2
+if [ $# -ne 2 ] || [[ ! "$1" =~ ^(parser|session|proxy)$ ]] || [[ ! "$2" =~ ^[0-9]+$ ]]; then
+  echo "usage: fuzz/run.sh parser|session|proxy MINUTES" >&2
   exit 2
 fi
 target=$1

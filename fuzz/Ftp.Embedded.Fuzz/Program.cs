@@ -3,8 +3,8 @@ using SharpFuzz;
 namespace Ftp.Embedded.Fuzz;
 
 /// <summary>
-/// <c>Ftp.Embedded.Fuzz parser|session</c>: runs under afl-fuzz (input on stdin, one process serves many inputs).
-/// <c>Ftp.Embedded.Fuzz parser|session [-v] FILE|DIR...</c>: replays inputs without afl, to reproduce a finding.
+/// <c>Ftp.Embedded.Fuzz parser|session|proxy</c>: runs under afl-fuzz (input on stdin, one process serves many inputs).
+/// <c>Ftp.Embedded.Fuzz parser|session|proxy [-v] FILE|DIR...</c>: replays inputs without afl, to reproduce a finding.
 /// A failed check ends the process with <see cref="Environment.FailFast(string)"/>, which afl-fuzz records as a crash.
 /// </summary>
 internal static class Program
@@ -13,15 +13,20 @@ internal static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("parser" or "session"))
+        if (args.Length == 0 || args[0] is not ("parser" or "session" or "proxy"))
         {
-            Console.Error.WriteLine("usage: Ftp.Embedded.Fuzz parser|session [-v] [FILE|DIR...]");
+            Console.Error.WriteLine("usage: Ftp.Embedded.Fuzz parser|session|proxy [-v] [FILE|DIR...]");
             Console.Error.WriteLine("  without files: run under afl-fuzz, input on stdin (see fuzz/README.md)");
             Console.Error.WriteLine("  with files: replay each input once; a failed check aborts the process");
             return 2;
         }
 
-        Action<byte[]> target = args[0] == "parser" ? ParserTarget.Run : SessionTarget.Run;
+        Action<byte[]> target = args[0] switch
+        {
+            "parser" => ParserTarget.Run,
+            "proxy" => ProxyTarget.Run,
+            _ => SessionTarget.Run,
+        };
         var verbose = args.Contains("-v");
         var paths = args.Skip(1).Where(a => a != "-v").ToArray();
         if (paths.Length == 0)

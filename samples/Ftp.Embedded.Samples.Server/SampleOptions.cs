@@ -47,6 +47,8 @@ public sealed class SampleOptions
 
     public bool RequireTls { get; set; }
 
+    public List<string> TrustedProxies { get; } = [];
+
     public bool Help { get; set; }
 
     /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
@@ -78,6 +80,9 @@ public sealed class SampleOptions
           --tls-self-signed         make a self-signed certificate in memory (local testing only)
           --implicit-tls-port N     also listen for implicit FTPS (TLS from the first byte) on this port
           --require-tls             users other than anonymous must use TLS for login and data
+          --trusted-proxies CIDR[,CIDR...]
+                                    accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
+                                    address: their connections must start with it (default: none)
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -192,6 +197,9 @@ public sealed class SampleOptions
                     case "--require-tls":
                         options.RequireTls = true;
                         break;
+                    case "--trusted-proxies":
+                        options.TrustedProxies.AddRange(ParseNetworks(Value()));
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -239,6 +247,20 @@ public sealed class SampleOptions
 
         var password = text[(colon + 1)..];
         return password.Length > 0 ? new SampleUser(name, password, false) : throw new FormatException($"--user: the password of '{name}' is empty.");
+    }
+
+    private static string[] ParseNetworks(string text)
+    {
+        var networks = text.Split(',', StringSplitOptions.TrimEntries);
+        foreach (var network in networks)
+        {
+            if (!(network.Contains('/', StringComparison.Ordinal) ? IPNetwork.TryParse(network, out _) : IPAddress.TryParse(network, out _)))
+            {
+                throw new FormatException($"--trusted-proxies: '{network}' is not an address or a network such as 10.0.0.0/8.");
+            }
+        }
+
+        return networks;
     }
 
     private static (int, int) ParseRange(string text)

@@ -82,6 +82,11 @@ public static class SampleServer
             o.Limits.MaxSessions = options.MaxSessions ?? o.Limits.MaxSessions;
             o.Limits.MaxSessionsPerIp = options.MaxSessionsPerIp ?? o.Limits.MaxSessionsPerIp;
             o.Active.Enabled = options.AllowActive ?? o.Active.Enabled;
+            foreach (var network in options.TrustedProxies)
+            {
+                o.Proxy.TrustedNetworks.Add(network);
+            }
+
             if (options.TlsCertificate is { } certificate)
             {
                 o.Tls.CertificatePath = Path.GetFullPath(certificate);

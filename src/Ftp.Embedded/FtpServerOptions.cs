@@ -37,6 +37,9 @@ public sealed class FtpServerOptions
     /// <summary>Defences against password guessing (temporary bans).</summary>
     public FtpSecurityOptions Security { get; } = new();
 
+    /// <summary>The PROXY protocol, for a server behind a load balancer; off until trusted networks are set.</summary>
+    public FtpProxyOptions Proxy { get; } = new();
+
     /// <summary>FTPS settings; TLS is offered once a certificate is set.</summary>
     public FtpTlsOptions Tls { get; } = new();
 

@@ -126,8 +126,8 @@ public sealed class InMemoryTransportTests
         (await client.CommandAsync("PROT P")).Should().Equal("200 Protection level set to Private.");
     }
 
-    private static async Task<InMemoryServer> StartAsync(
-        Action<FtpServerOptions>? configure = null, InMemoryConnectionListener? listener = null)
+    internal static async Task<InMemoryServer> StartAsync(
+        Action<FtpServerOptions>? configure = null, InMemoryConnectionListener? listener = null, TimeProvider? time = null)
     {
         var options = new FtpServerOptions();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 21)); // validated, never bound
@@ -141,13 +141,16 @@ public sealed class InMemoryTransportTests
 
         listener ??= new InMemoryConnectionListener();
         var services = new ServerServices(options, new InMemoryFileSystemProvider(fileSystem),
-            [new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users))], new DefaultDataChannelPolicy(options));
+            [new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users))], new DefaultDataChannelPolicy(options))
+        {
+            TimeProvider = time ?? TimeProvider.System,
+        };
         var server = new InMemoryServer(new FtpServer(services, [listener]), listener, fileSystem);
         await server.Server.StartAsync(CancellationToken.None);
         return server;
     }
 
-    private sealed class InMemoryServer(FtpServer server, InMemoryConnectionListener listener, InMemoryFileSystem fileSystem) : IAsyncDisposable
+    internal sealed class InMemoryServer(FtpServer server, InMemoryConnectionListener listener, InMemoryFileSystem fileSystem) : IAsyncDisposable
     {
         public FtpServer Server { get; } = server;
 
@@ -163,7 +166,7 @@ public sealed class InMemoryTransportTests
     }
 
     /// <summary>The client's end: sends lines, reads replies (multi-line ones whole), every read bounded.</summary>
-    private sealed class Client(Stream stream) : IAsyncDisposable
+    internal sealed class Client(Stream stream) : IAsyncDisposable
     {
         private readonly List<byte> _pending = [];
         private readonly byte[] _buffer = new byte[8192];
@@ -173,6 +176,12 @@ public sealed class InMemoryTransportTests
         {
             using var cts = new CancellationTokenSource(Bound);
             await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), cts.Token);
+        }
+
+        public async Task SendBytesAsync(byte[] bytes)
+        {
+            using var cts = new CancellationTokenSource(Bound);
+            await _stream.WriteAsync(bytes, cts.Token);
         }
 
         public async Task<string[]> CommandAsync(string line)

@@ -38,7 +38,7 @@ public sealed class SampleHostTests : IDisposable
         var options = SampleOptions.Parse(
             ["--listen", "0.0.0.0", "--port=2222", "--root", "/srv/ftp", "--no-anonymous", "--user", "alice:s3:cret", "--user", "bob",
              "--passive-ports", "50000-50010", "--public-address", "203.0.113.7", "--max-sessions", "20", "--max-sessions-per-ip=4",
-             "--no-active", "--log-level", "warning"], TextWriter.Null)!;
+             "--no-active", "--log-level", "warning", "--trusted-proxies", "10.0.0.0/8, 192.0.2.10", "--trusted-proxies=fd00::/8"], TextWriter.Null)!;
         options.Listen.Should().Be(IPAddress.Any);
         options.Port.Should().Be(2222);
         options.Root.Should().Be("/srv/ftp");
@@ -53,6 +53,7 @@ public sealed class SampleHostTests : IDisposable
         options.MaxSessionsPerIp.Should().Be(4);
         options.AllowActive.Should().BeFalse();
         options.LogLevel.Should().Be(Microsoft.Extensions.Logging.LogLevel.Warning);
+        options.TrustedProxies.Should().Equal("10.0.0.0/8", "192.0.2.10", "fd00::/8");
     }
 
     [Fact]
@@ -76,6 +77,35 @@ public sealed class SampleHostTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Trusted_proxies_from_the_command_line_give_sessions_the_PROXY_header_s_address()
+    {
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--max-sessions-per-ip", "1", "--trusted-proxies", "127.0.0.0/8"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options);
+        await host.StartAsync();
+        try
+        {
+            var port = host.Services.GetRequiredService<FtpServer>().EndPoints[0].Port;
+            async Task<FtpTestClient> ProxiedAsync(string client)
+            {
+                var connection = await FtpTestClient.ConnectAsync(port, expectGreeting: false);
+                await connection.Stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"PROXY TCP4 {client} 127.0.0.1 40000 21\r\n"));
+                return connection;
+            }
+
+            await using var first = await ProxiedAsync("192.0.2.1");
+            await first.ExpectAsync(220);
+            await using var second = await ProxiedAsync("192.0.2.2");
+            await second.ExpectAsync(220);
+            await using var third = await ProxiedAsync("192.0.2.1");
+            await third.ExpectAsync(421);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     [Theory]
     [InlineData("--bogus", "Unknown option '--bogus'. Run with --help to see the options.")]
     [InlineData("--port", "--port needs a value.")]
@@ -88,6 +118,8 @@ public sealed class SampleHostTests : IDisposable
     [InlineData("--log-level=loud", "--log-level: 'loud' is not one of Trace, Debug, Information, Warning, Error, Critical, None.")]
     [InlineData("--user=anonymous:pw", "--user: 'anonymous' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.")]
     [InlineData("--user=FTP:pw", "--user: 'FTP' is an anonymous login name (any password logs in read-only): choose another name, or add --no-anonymous.")]
+    [InlineData("--trusted-proxies=10.0.0.0/8,proxy", "--trusted-proxies: 'proxy' is not an address or a network such as 10.0.0.0/8.")]
+    [InlineData("--trusted-proxies=10.0.0.0/33", "--trusted-proxies: '10.0.0.0/33' is not an address or a network such as 10.0.0.0/8.")]
     [InlineData("--require-tls", "--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).")]
     public async Task Bad_options_are_errors_with_a_clear_message(string argument, string message)
     {
@@ -109,7 +141,7 @@ public sealed class SampleHostTests : IDisposable
         (await SampleServer.RunAsync(["--help"], output, TextWriter.Null)).Should().Be(0);
         foreach (var option in new[] { "--listen", "--port", "--root", "--anonymous", "--no-anonymous", "--user", "--passive-ports", "--public-address",
                      "--max-sessions", "--max-sessions-per-ip", "--allow-active", "--no-active", "--log-level", "--tls-cert", "--tls-key",
-                     "--tls-cert-password", "--tls-self-signed", "--implicit-tls-port", "--require-tls", "--help" })
+                     "--tls-cert-password", "--tls-self-signed", "--implicit-tls-port", "--require-tls", "--trusted-proxies", "--help" })
         {
             output.ToString().Should().Contain(option);
         }

@@ -101,7 +101,7 @@ public static class Client
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"'{program}' is not installed; install it (apt-get install -y curl lftp python3) to run the interop tests.", ex);
+            throw new InvalidOperationException($"'{program}' is not installed; install it (apt-get install -y curl lftp python3 haproxy) to run the interop tests.", ex);
         }
 
         using (process)

@@ -25,6 +25,19 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         BindLimits(ftp, options);
         BindDataConnections(ftp, options);
         BindTls(ftp, options);
+        BindProxy(ftp, options);
+    }
+
+    private static void BindProxy(IConfigurationSection ftp, FtpServerOptions options)
+    {
+        var proxy = ftp.GetSection("Proxy");
+        foreach (var child in proxy.GetSection("TrustedNetworks").GetChildren())
+        {
+            options.Proxy.TrustedNetworks.Add(child.Value ?? "");
+        }
+
+        Time(proxy, "HeaderTimeout", v => options.Proxy.HeaderTimeout = v);
+        Bool(proxy, "Required", v => options.Proxy.Required = v);
     }
 
     private static void BindGeneral(IConfigurationSection ftp, FtpServerOptions options)

@@ -50,6 +50,20 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
             failures.Add($"Ftp:TransferLogPath '{transferLog}' {problem}");
         }
 
+        for (var i = 0; i < options.Proxy.TrustedNetworks.Count; i++)
+        {
+            var entry = options.Proxy.TrustedNetworks[i];
+            if (!Internal.Proxy.TrustedNetworks.TryParse(entry, out _))
+            {
+                failures.Add($"Ftp:Proxy:TrustedNetworks:{i} '{entry}' is not an address or network: give a CIDR such as \"10.0.0.0/8\" or \"fd00::/8\", or one address such as \"192.0.2.10\".");
+            }
+        }
+
+        if (options.Proxy.Required && options.Proxy.TrustedNetworks.Count == 0)
+        {
+            failures.Add("Ftp:Proxy:Required is set but Ftp:Proxy:TrustedNetworks is empty, so every connection would be refused: list the proxies' networks, or turn Required off.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

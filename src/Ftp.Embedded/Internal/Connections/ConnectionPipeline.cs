@@ -1,4 +1,5 @@
 using Ftp.Embedded.Internal.Hosting;
+using Ftp.Embedded.Internal.Proxy;
 
 namespace Ftp.Embedded.Internal.Connections;
 
@@ -6,7 +7,7 @@ namespace Ftp.Embedded.Internal.Connections;
 internal static class ConnectionPipeline
 {
     /// <summary>
-    /// Admission, then implicit TLS, then <paramref name="session"/>. <paramref name="stopping"/> ends handshakes when
+    /// The PROXY protocol when trusted networks are configured, then admission, then implicit TLS, then <paramref name="session"/>. <paramref name="stopping"/> ends handshakes when
     /// the server stops.
     /// </summary>
     public static ConnectionDelegate Build(ServerContext context, ConnectionDelegate session, CancellationToken stopping)
@@ -14,8 +15,14 @@ internal static class ConnectionPipeline
         var app = session;
         app = new ImplicitTlsMiddleware(app, context, stopping).OnConnectionAsync;
         app = new AdmissionMiddleware(app, context).OnConnectionAsync;
-        // PROXY protocol goes here, first: it reads the header and sets FtpConnection.RemoteEndPoint to the real
-        // client, which admission, the session and every rule then read.
+        // PROXY protocol first: it reads the header and sets FtpConnection.RemoteEndPoint to the real client, which
+        // admission, the session and every rule then read.
+        var trusted = TrustedNetworks.From(context.Options.Proxy.TrustedNetworks);
+        if (!trusted.IsEmpty)
+        {
+            app = new ProxyProtocolMiddleware(app, context, trusted, stopping).OnConnectionAsync;
+        }
+
         return app;
     }
 }

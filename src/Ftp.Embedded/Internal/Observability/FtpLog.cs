@@ -92,4 +92,13 @@ internal static partial class FtpLog
 
     [LoggerMessage(63, LogLevel.Information, "Session {SessionId}: the filesystem returned from the abandoned {Operation} {Duration} later; its stream is now closed")]
     public static partial void AbandonedCallReturned(ILogger logger, long sessionId, string operation, TimeSpan duration, Exception? exception);
+
+    [LoggerMessage(70, LogLevel.Warning, "Connection from trusted proxy {Peer} closed without a session: PROXY protocol header refused ({Reason})")]
+    public static partial void ProxyHeaderRefused(ILogger logger, IPEndPoint peer, string reason);
+
+    [LoggerMessage(71, LogLevel.Debug, "Connection from trusted proxy {Peer}: PROXY protocol LOCAL (a health check), closed")]
+    public static partial void ProxyLocal(ILogger logger, IPEndPoint peer);
+
+    [LoggerMessage(72, LogLevel.Debug, "Connection from trusted proxy {Peer} is from client {RemoteEndPoint}")]
+    public static partial void ProxiedConnection(ILogger logger, IPEndPoint peer, IPEndPoint remoteEndPoint);
 }

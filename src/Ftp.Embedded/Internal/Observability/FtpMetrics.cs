@@ -151,6 +151,12 @@ internal static class RefusalReason
 
     /// <summary>The client's address is banned (for the ban list, when it refuses connections).</summary>
     public const string Banned = "banned";
+
+    /// <summary>A trusted proxy's connection did not start with a valid PROXY protocol header in time.</summary>
+    public const string ProxyHeader = "proxy_header";
+
+    /// <summary><see cref="FtpProxyOptions.Required"/> and the connection is not from a trusted proxy.</summary>
+    public const string ProxyUntrusted = "proxy_untrusted";
 }
 
 /// <summary>Values of the <c>ftp.transfer.outcome</c> tag and attribute.</summary>
