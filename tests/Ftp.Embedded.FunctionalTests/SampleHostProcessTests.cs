@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
 
@@ -13,9 +12,9 @@ namespace Ftp.Embedded.FunctionalTests;
 /// </summary>
 public sealed class SampleHostProcessTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("ftp-sample-process-").FullName;
+    private readonly ScratchDirectory _files = new("ftp-sample-process-");
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     public static TheoryData<string> CertificateMistakes => ["wrong-pfx-password", "pem-without-key", "wrong-pem-key-password", "expired", "not-yet-valid", "client-certificate"];
 
@@ -26,21 +25,21 @@ public sealed class SampleHostProcessTests : IDisposable
         var valid = TestCertificate.Instance;
         (string[] Arguments, string Expected) @case = mistake switch
         {
-            "wrong-pfx-password" => (["--tls-cert", Write("server.pfx", valid.Export(X509ContentType.Pkcs12, "right")), "--tls-cert-password", "wrong"],
-                $"Ftp:Tls:CertificatePassword does not open the PFX file '{Path.Combine(_directory, "server.pfx")}' (Ftp:Tls:CertificatePath): give the password the file was exported with."),
-            "pem-without-key" => (["--tls-cert", Write("server.crt", valid.ExportCertificatePem())],
-                $"Ftp:Tls:CertificatePath '{Path.Combine(_directory, "server.crt")}' is a PEM certificate without its private key: set Ftp:Tls:KeyPath to the key file, or append the key to the certificate file."),
-            "wrong-pem-key-password" => (["--tls-cert", Write("server.crt", valid.ExportCertificatePem()), "--tls-key", Write("server.key", EncryptedKey(valid, "right")), "--tls-cert-password", "wrong"],
-                $"Ftp:Tls:CertificatePassword does not decrypt the private key in '{Path.Combine(_directory, "server.key")}' (Ftp:Tls:KeyPath): give the password the key was encrypted with."),
-            "expired" => (["--tls-cert", Write("old.pfx", TestCertificate.Create(DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-30)).Export(X509ContentType.Pkcs12))],
-                $"Ftp:Tls:CertificatePath '{Path.Combine(_directory, "old.pfx")}' expired on *: renew it; clients refuse an expired certificate."),
-            "not-yet-valid" => (["--tls-cert", Write("new.pfx", TestCertificate.Create(DateTimeOffset.UtcNow.AddDays(2), DateTimeOffset.UtcNow.AddDays(30)).Export(X509ContentType.Pkcs12))],
-                $"Ftp:Tls:CertificatePath '{Path.Combine(_directory, "new.pfx")}' is not valid before *: use a certificate that is valid now, or correct the machine's clock."),
-            _ => (["--tls-cert", Write("client.pfx", TestCertificate.Create(extendedKeyUsage: "1.3.6.1.5.5.7.3.2").Export(X509ContentType.Pkcs12))],
-                $"Ftp:Tls:CertificatePath '{Path.Combine(_directory, "client.pfx")}' is not a server certificate: *"),
+            "wrong-pfx-password" => (["--tls-cert", _files.Write("server.pfx", valid.Export(X509ContentType.Pkcs12, "right")), "--tls-cert-password", "wrong"],
+                $"Ftp:Tls:CertificatePassword does not open the PFX file '{Path.Combine(_files.Path, "server.pfx")}' (Ftp:Tls:CertificatePath): give the password the file was exported with."),
+            "pem-without-key" => (["--tls-cert", _files.Write("server.crt", valid.ExportCertificatePem())],
+                $"Ftp:Tls:CertificatePath '{Path.Combine(_files.Path, "server.crt")}' is a PEM certificate without its private key: set Ftp:Tls:KeyPath to the key file, or append the key to the certificate file."),
+            "wrong-pem-key-password" => (["--tls-cert", _files.Write("server.crt", valid.ExportCertificatePem()), "--tls-key", _files.Write("server.key", TestCertificate.KeyPem(valid, "right")), "--tls-cert-password", "wrong"],
+                $"Ftp:Tls:CertificatePassword does not decrypt the private key in '{Path.Combine(_files.Path, "server.key")}' (Ftp:Tls:KeyPath): give the password the key was encrypted with."),
+            "expired" => (["--tls-cert", _files.Write("old.pfx", TestCertificate.Create(DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-30)).Export(X509ContentType.Pkcs12))],
+                $"Ftp:Tls:CertificatePath '{Path.Combine(_files.Path, "old.pfx")}' expired on *: renew it; clients refuse an expired certificate."),
+            "not-yet-valid" => (["--tls-cert", _files.Write("new.pfx", TestCertificate.Create(DateTimeOffset.UtcNow.AddDays(2), DateTimeOffset.UtcNow.AddDays(30)).Export(X509ContentType.Pkcs12))],
+                $"Ftp:Tls:CertificatePath '{Path.Combine(_files.Path, "new.pfx")}' is not valid before *: use a certificate that is valid now, or correct the machine's clock."),
+            _ => (["--tls-cert", _files.Write("client.pfx", TestCertificate.Create(extendedKeyUsage: "1.3.6.1.5.5.7.3.2").Export(X509ContentType.Pkcs12))],
+                $"Ftp:Tls:CertificatePath '{Path.Combine(_files.Path, "client.pfx")}' is not a server certificate: *"),
         };
 
-        var (exitCode, output, error) = await RunAsync(["--port", "0", "--root", Path.Combine(_directory, "root"), .. @case.Arguments]);
+        var (exitCode, output, error) = await RunAsync(["--port", "0", "--root", Path.Combine(_files.Path, "root"), .. @case.Arguments]);
         exitCode.Should().Be(1, error);
         OneLine(output, error).Should().Match("Cannot start the FTP server: " + @case.Expected);
     }
@@ -52,7 +51,7 @@ public sealed class SampleHostProcessTests : IDisposable
         other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         other.Listen(1);
         var port = ((IPEndPoint)other.LocalEndPoint!).Port;
-        var (exitCode, output, error) = await RunAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Path.Combine(_directory, "root")]);
+        var (exitCode, output, error) = await RunAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Path.Combine(_files.Path, "root")]);
         exitCode.Should().Be(1, error);
         OneLine(output, error).Should().Be($"Cannot start the FTP server: Failed to bind to 127.0.0.1:{port}: address already in use. Another process listens on that port: stop it, or choose another port in Ftp:Endpoints.");
     }
@@ -60,7 +59,7 @@ public sealed class SampleHostProcessTests : IDisposable
     [Fact]
     public async Task The_control_port_given_again_for_implicit_TLS_is_one_line()
     {
-        var (exitCode, output, error) = await RunAsync(["--port", "3160", "--implicit-tls-port", "3160", "--tls-self-signed", "--root", Path.Combine(_directory, "root")]);
+        var (exitCode, output, error) = await RunAsync(["--port", "3160", "--implicit-tls-port", "3160", "--tls-self-signed", "--root", Path.Combine(_files.Path, "root")]);
         exitCode.Should().Be(1, error);
         OneLine(output, error).Should().Be("Cannot start the FTP server: Ftp:Tls:ImplicitEndpoints:0 127.0.0.1:3160 is also Ftp:Endpoints:0: a port can be listened on once; remove the duplicate, or give each endpoint its own port.");
     }
@@ -68,7 +67,7 @@ public sealed class SampleHostProcessTests : IDisposable
     [Fact]
     public async Task An_address_that_cannot_be_bound_is_one_line_that_names_it()
     {
-        var (exitCode, output, error) = await RunAsync(["--listen", "192.0.2.1", "--port", "0", "--root", Path.Combine(_directory, "root")]);
+        var (exitCode, output, error) = await RunAsync(["--listen", "192.0.2.1", "--port", "0", "--root", Path.Combine(_files.Path, "root")]);
         exitCode.Should().Be(1, error);
         OneLine(output, error).Should().Be("Cannot start the FTP server: Failed to bind to 192.0.2.1:0: the address is not one of this machine's. Give a local address in Ftp:Endpoints, or 0.0.0.0 or [::] for all.");
     }
@@ -76,7 +75,7 @@ public sealed class SampleHostProcessTests : IDisposable
     [Fact]
     public async Task A_root_that_is_a_file_is_one_line()
     {
-        var file = Write("not-a-directory", "x");
+        var file = _files.Write("not-a-directory", "x");
         var (exitCode, output, error) = await RunAsync(["--port", "0", "--root", file]);
         exitCode.Should().Be(1, error);
         OneLine(output, error).Should().Be($"Cannot start the FTP server: --root '{file}' is a file: give a directory to serve (a missing one is created).");
@@ -85,7 +84,7 @@ public sealed class SampleHostProcessTests : IDisposable
     [Fact]
     public async Task The_banner_says_which_endpoint_is_implicit_TLS()
     {
-        var root = Path.Combine(_directory, "root");
+        var root = Path.Combine(_files.Path, "root");
         using var process = Start(["--port", "0", "--implicit-tls-port", "0", "--tls-self-signed", "--root", root]);
         try
         {
@@ -118,25 +117,8 @@ public sealed class SampleHostProcessTests : IDisposable
         return lines[0];
     }
 
-    private static string EncryptedKey(X509Certificate2 certificate, string password)
-    {
-        using var key = certificate.GetRSAPrivateKey()!;
-        return key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000));
-    }
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
 using Ftp.Embedded.Internal.Tls;
@@ -10,9 +9,9 @@ namespace Ftp.Embedded.Tests.Tls;
 public sealed class CertificateValidationTests : IDisposable
 {
     private static readonly Lazy<X509Certificate2> Valid = new(() => TestCertificate.Create());
-    private readonly string _directory = Directory.CreateTempSubdirectory("ftp-cert-").FullName;
+    private readonly ScratchDirectory _files = new("ftp-cert-");
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void A_PFX_with_its_password_and_a_PEM_pair_load()
@@ -20,7 +19,7 @@ public sealed class CertificateValidationTests : IDisposable
         Validate(new FtpTlsOptions { CertificatePath = Pfx(Valid.Value, "pw"), CertificatePassword = "pw" }).Should().BeNull();
         Validate(new FtpTlsOptions { CertificatePath = CertificatePem(Valid.Value), KeyPath = KeyPem(Valid.Value) }).Should().BeNull();
         Validate(new FtpTlsOptions { CertificatePath = CertificatePem(Valid.Value), KeyPath = KeyPem(Valid.Value, "kpw"), CertificatePassword = "kpw" }).Should().BeNull();
-        Validate(new FtpTlsOptions { CertificatePath = Write("both.pem", Valid.Value.ExportCertificatePem() + "\n" + Valid.Value.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem()) }).Should().BeNull();
+        Validate(new FtpTlsOptions { CertificatePath = _files.Write("both.pem", Valid.Value.ExportCertificatePem() + "\n" + Valid.Value.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem()) }).Should().BeNull();
         Validate(new FtpTlsOptions { Certificate = Valid.Value }).Should().BeNull();
     }
 
@@ -37,7 +36,7 @@ public sealed class CertificateValidationTests : IDisposable
     [Fact]
     public void A_file_that_is_no_certificate_says_what_to_give()
     {
-        var junk = Write("junk.pfx", "\u0001\u0002\u0003");
+        var junk = _files.Write("junk.pfx", "\u0001\u0002\u0003");
         Validate(new FtpTlsOptions { CertificatePath = junk }).Should()
             .Be($"Ftp:Tls:CertificatePath '{junk}' is neither a PFX (PKCS#12) nor a PEM file: give a PFX file, or a PEM certificate with its key.");
         var key = KeyPem(Valid.Value);
@@ -108,7 +107,7 @@ public sealed class CertificateValidationTests : IDisposable
         using var publicOnly = X509CertificateLoader.LoadCertificate(Valid.Value.Export(X509ContentType.Cert));
         Validate(new FtpTlsOptions { Certificate = publicOnly }).Should()
             .Be("Tls.Certificate has no private key: give a PFX that includes the key, or a PEM certificate with its key (Ftp:Tls:KeyPath).");
-        var path = Write("public.pfx", publicOnly.Export(X509ContentType.Pkcs12));
+        var path = _files.Write("public.pfx", publicOnly.Export(X509ContentType.Pkcs12));
         Validate(new FtpTlsOptions { CertificatePath = path }).Should().StartWith($"Ftp:Tls:CertificatePath '{path}' has no private key");
     }
 
@@ -166,31 +165,14 @@ public sealed class CertificateValidationTests : IDisposable
         }
     }
 
-    private string Pfx(X509Certificate2 certificate, string password) => Write($"{Guid.NewGuid():N}.pfx", certificate.Export(X509ContentType.Pkcs12, password));
+    private string Pfx(X509Certificate2 certificate, string password) => _files.Write($"{Guid.NewGuid():N}.pfx", certificate.Export(X509ContentType.Pkcs12, password));
 
-    private string CertificatePem(X509Certificate2 certificate, string name = "server.crt") => Write(name, certificate.ExportCertificatePem());
+    private string CertificatePem(X509Certificate2 certificate, string name = "server.crt") => _files.Write(name, certificate.ExportCertificatePem());
 
     private string KeyPem(X509Certificate2 certificate, string? password = null)
-    {
-        using var key = certificate.GetRSAPrivateKey()!;
-        return Write($"{Guid.NewGuid():N}.key", password is null
-            ? key.ExportPkcs8PrivateKeyPem()
-            : key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
-    }
+        => _files.Write($"{Guid.NewGuid():N}.key", TestCertificate.KeyPem(certificate, password));
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_directory, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
     {
