@@ -153,7 +153,7 @@ public sealed class HashTests : IAsyncLifetime
         (await client.ExpectAsync("HASH s.bin", 213)).Text.Should().Be($"MD5 0-5000 {Hex(MD5.HashData(data))} s.bin");
         await client.ExpectAsync("OPTS HASH SHA-1", 200);
         await client.ExpectAsync("HASH s.bin", 451);
-        provider.Asked.Should().Equal(FtpHashAlgorithm.Sha256, FtpHashAlgorithm.Sha256, FtpHashAlgorithm.Md5, FtpHashAlgorithm.Sha1);
+        provider.Asked.Should().Equal(FtpChecksumAlgorithm.Sha256, FtpChecksumAlgorithm.Sha256, FtpChecksumAlgorithm.Md5, FtpChecksumAlgorithm.Sha1);
     }
 
     internal static byte[] Data(int size)
@@ -203,7 +203,7 @@ public sealed class HashTests : IAsyncLifetime
     /// <summary>A provider whose filesystems keep a SHA-256 (the given bytes) and a malformed SHA-1, and nothing else.</summary>
     private sealed class StoredHashProvider(IFtpFileSystemProvider inner, byte[] sha256) : IFtpFileSystemProvider
     {
-        public List<FtpHashAlgorithm> Asked { get; } = [];
+        public List<FtpChecksumAlgorithm> Asked { get; } = [];
 
         public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.StoredHashes;
 
@@ -212,7 +212,7 @@ public sealed class HashTests : IAsyncLifetime
 
         private sealed class Store(IFtpFileSystem inner, StoredHashProvider owner, byte[] sha256) : IFtpFileSystem, IFtpStoredHashFileSystem
         {
-            public ValueTask<byte[]?> GetStoredHashAsync(string path, FtpHashAlgorithm algorithm, CancellationToken cancellationToken)
+            public ValueTask<byte[]?> GetStoredHashAsync(string path, FtpChecksumAlgorithm algorithm, CancellationToken cancellationToken)
             {
                 lock (owner.Asked)
                 {
@@ -221,8 +221,8 @@ public sealed class HashTests : IAsyncLifetime
 
                 return ValueTask.FromResult(algorithm switch
                 {
-                    FtpHashAlgorithm.Sha256 => sha256,
-                    FtpHashAlgorithm.Sha1 => new byte[3],
+                    FtpChecksumAlgorithm.Sha256 => sha256,
+                    FtpChecksumAlgorithm.Sha1 => new byte[3],
                     _ => null,
                 });
             }

@@ -15,5 +15,5 @@ public interface IFtpStoredHashFileSystem
     /// <param name="algorithm">The algorithm the client asked for.</param>
     /// <param name="cancellationToken">Cancels the operation (ABOR, the stall timeout, the session's end).</param>
     /// <returns>The raw hash bytes (20 for SHA-1, 32 for SHA-256, 64 for SHA-512, 16 for MD5, 4 big-endian for CRC-32), or <see langword="null"/>.</returns>
-    ValueTask<byte[]?> GetStoredHashAsync(string path, FtpHashAlgorithm algorithm, CancellationToken cancellationToken);
+    ValueTask<byte[]?> GetStoredHashAsync(string path, FtpChecksumAlgorithm algorithm, CancellationToken cancellationToken);
 }

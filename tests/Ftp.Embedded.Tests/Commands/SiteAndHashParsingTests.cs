@@ -8,13 +8,13 @@ namespace Ftp.Embedded.Tests.Commands;
 public class SiteAndHashParsingTests
 {
     [Theory]
-    [InlineData("SHA-1", FtpHashAlgorithm.Sha1)]
-    [InlineData("sha-256", FtpHashAlgorithm.Sha256)]
-    [InlineData("SHA256", FtpHashAlgorithm.Sha256)]
-    [InlineData("SHA-512", FtpHashAlgorithm.Sha512)]
-    [InlineData("md5", FtpHashAlgorithm.Md5)]
-    [InlineData("CRC32", FtpHashAlgorithm.Crc32)]
-    public void Hash_names_parse_case_insensitively(string name, FtpHashAlgorithm expected)
+    [InlineData("SHA-1", FtpChecksumAlgorithm.Sha1)]
+    [InlineData("sha-256", FtpChecksumAlgorithm.Sha256)]
+    [InlineData("SHA256", FtpChecksumAlgorithm.Sha256)]
+    [InlineData("SHA-512", FtpChecksumAlgorithm.Sha512)]
+    [InlineData("md5", FtpChecksumAlgorithm.Md5)]
+    [InlineData("CRC32", FtpChecksumAlgorithm.Crc32)]
+    public void Hash_names_parse_case_insensitively(string name, FtpChecksumAlgorithm expected)
     {
         HashNames.TryParse(name, out var algorithm).Should().BeTrue();
         algorithm.Should().Be(expected);
@@ -30,8 +30,8 @@ public class SiteAndHashParsingTests
     [Fact]
     public void FEAT_lists_every_algorithm_with_the_selected_one_starred()
     {
-        HashNames.Feature(FtpHashAlgorithm.Sha256).Should().Be("HASH SHA-1;SHA-256*;SHA-512;MD5;CRC32");
-        HashNames.Feature(FtpHashAlgorithm.Crc32).Should().Be("HASH SHA-1;SHA-256;SHA-512;MD5;CRC32*");
+        HashNames.Feature(FtpChecksumAlgorithm.Sha256).Should().Be("HASH SHA-1;SHA-256*;SHA-512;MD5;CRC32");
+        HashNames.Feature(FtpChecksumAlgorithm.Crc32).Should().Be("HASH SHA-1;SHA-256;SHA-512;MD5;CRC32*");
     }
 
     [Fact]
@@ -45,11 +45,11 @@ public class SiteAndHashParsingTests
     }
 
     [Theory]
-    [InlineData(FtpHashAlgorithm.Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d")]
-    [InlineData(FtpHashAlgorithm.Sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
-    [InlineData(FtpHashAlgorithm.Md5, "900150983cd24fb0d6963f7d28e17f72")]
-    [InlineData(FtpHashAlgorithm.Crc32, "352441c2")]
-    public async Task The_hasher_gives_the_known_digest_of_abc(FtpHashAlgorithm algorithm, string expected)
+    [InlineData(FtpChecksumAlgorithm.Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d")]
+    [InlineData(FtpChecksumAlgorithm.Sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
+    [InlineData(FtpChecksumAlgorithm.Md5, "900150983cd24fb0d6963f7d28e17f72")]
+    [InlineData(FtpChecksumAlgorithm.Crc32, "352441c2")]
+    public async Task The_hasher_gives_the_known_digest_of_abc(FtpChecksumAlgorithm algorithm, string expected)
     {
         using var stream = new MemoryStream("abc"u8.ToArray());
         var hash = await FileHasher.ComputeAsync(stream, algorithm, long.MaxValue, new Counter(), CancellationToken.None);
@@ -62,7 +62,7 @@ public class SiteAndHashParsingTests
         var data = RandomNumberGenerator.GetBytes((3 * FileHasher.BufferSize) + 17);
         var counter = new Counter();
         using var stream = new MemoryStream(data);
-        var hash = await FileHasher.ComputeAsync(stream, FtpHashAlgorithm.Sha512, data.Length - 100, counter, CancellationToken.None);
+        var hash = await FileHasher.ComputeAsync(stream, FtpChecksumAlgorithm.Sha512, data.Length - 100, counter, CancellationToken.None);
         hash.Should().Equal(SHA512.HashData(data.AsSpan(0, data.Length - 100)));
         counter.Total.Should().Be(data.Length - 100);
         counter.Largest.Should().BeLessThanOrEqualTo(FileHasher.BufferSize);

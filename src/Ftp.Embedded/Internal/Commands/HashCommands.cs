@@ -67,15 +67,15 @@ internal static class HashCommands
         await ctx.ReplyAsync(FtpReplyCode.PendingFurtherInformation, $"Restarting at {start}. Ending at {end}.");
     }
 
-    public static ValueTask Xcrc(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpHashAlgorithm.Crc32);
+    public static ValueTask Xcrc(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpChecksumAlgorithm.Crc32);
 
-    public static ValueTask Xmd5(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpHashAlgorithm.Md5);
+    public static ValueTask Xmd5(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpChecksumAlgorithm.Md5);
 
-    public static ValueTask Xsha1(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpHashAlgorithm.Sha1);
+    public static ValueTask Xsha1(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpChecksumAlgorithm.Sha1);
 
-    public static ValueTask Xsha256(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpHashAlgorithm.Sha256);
+    public static ValueTask Xsha256(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpChecksumAlgorithm.Sha256);
 
-    public static ValueTask Xsha512(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpHashAlgorithm.Sha512);
+    public static ValueTask Xsha512(ICommandContext ctx, FtpRequest request, Pending pending) => Legacy(ctx, request, FtpChecksumAlgorithm.Sha512);
 
     /// <summary>
     /// Splits <c>path [start end]</c>: trailing start and end (end exclusive, as proftpd's mod_digest reads them) when the
@@ -99,7 +99,7 @@ internal static class HashCommands
     }
 
     /// <summary>XCRC/XMD5/XSHA* path [start end]: <c>250 HEX</c>. A file whose name ends in two numbers is found by its full name first.</summary>
-    private static async ValueTask Legacy(ICommandContext ctx, FtpRequest request, FtpHashAlgorithm algorithm)
+    private static async ValueTask Legacy(ICommandContext ctx, FtpRequest request, FtpChecksumAlgorithm algorithm)
     {
         var (given, start, end) = ParseLegacy(request.Argument);
         if (start is not null && await ExistsAsync(ctx, request.Argument))
@@ -125,7 +125,7 @@ internal static class HashCommands
             hash => (FtpReplyCode.FileActionOkay, Convert.ToHexString(hash)));
     }
 
-    private static void Start(ICommandContext ctx, string verb, string path, FtpHashAlgorithm algorithm, long start, long length, bool wholeFile,
+    private static void Start(ICommandContext ctx, string verb, string path, FtpChecksumAlgorithm algorithm, long start, long length, bool wholeFile,
         Func<byte[], (FtpReplyCode, string)> reply)
     {
         var fileSystem = ctx.LoggedIn.FileSystem;

@@ -10,10 +10,10 @@ internal static class FileHasher
     public const int BufferSize = 64 * 1024;
 
     /// <summary>Hashes at most <paramref name="length"/> bytes of <paramref name="source"/> from where it stands (fewer if it ends first).</summary>
-    public static async Task<byte[]> ComputeAsync(Stream source, FtpHashAlgorithm algorithm, long length, ITransferProgress progress, CancellationToken cancellationToken)
+    public static async Task<byte[]> ComputeAsync(Stream source, FtpChecksumAlgorithm algorithm, long length, ITransferProgress progress, CancellationToken cancellationToken)
     {
-        using var incremental = algorithm == FtpHashAlgorithm.Crc32 ? null : IncrementalHash.CreateHash(ToName(algorithm));
-        var crc = algorithm == FtpHashAlgorithm.Crc32 ? new Crc32() : null;
+        using var incremental = algorithm == FtpChecksumAlgorithm.Crc32 ? null : IncrementalHash.CreateHash(ToName(algorithm));
+        var crc = algorithm == FtpChecksumAlgorithm.Crc32 ? new Crc32() : null;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -42,20 +42,20 @@ internal static class FileHasher
     }
 
     /// <summary>The expected length of a hash in bytes, to check what a filesystem's stored hash claims to be.</summary>
-    public static int HashLength(FtpHashAlgorithm algorithm) => algorithm switch
+    public static int HashLength(FtpChecksumAlgorithm algorithm) => algorithm switch
     {
-        FtpHashAlgorithm.Sha1 => 20,
-        FtpHashAlgorithm.Sha256 => 32,
-        FtpHashAlgorithm.Sha512 => 64,
-        FtpHashAlgorithm.Md5 => 16,
+        FtpChecksumAlgorithm.Sha1 => 20,
+        FtpChecksumAlgorithm.Sha256 => 32,
+        FtpChecksumAlgorithm.Sha512 => 64,
+        FtpChecksumAlgorithm.Md5 => 16,
         _ => 4,
     };
 
-    private static HashAlgorithmName ToName(FtpHashAlgorithm algorithm) => algorithm switch
+    private static HashAlgorithmName ToName(FtpChecksumAlgorithm algorithm) => algorithm switch
     {
-        FtpHashAlgorithm.Sha1 => HashAlgorithmName.SHA1,
-        FtpHashAlgorithm.Sha512 => HashAlgorithmName.SHA512,
-        FtpHashAlgorithm.Md5 => HashAlgorithmName.MD5,
+        FtpChecksumAlgorithm.Sha1 => HashAlgorithmName.SHA1,
+        FtpChecksumAlgorithm.Sha512 => HashAlgorithmName.SHA512,
+        FtpChecksumAlgorithm.Md5 => HashAlgorithmName.MD5,
         _ => HashAlgorithmName.SHA256,
     };
 }

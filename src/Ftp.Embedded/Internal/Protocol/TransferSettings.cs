@@ -4,7 +4,7 @@ namespace Ftp.Embedded.Internal.Protocol;
 internal sealed record TransferSettings(DataType Type, bool Utf8, bool EpsvAll, MlstFacts MlstFacts)
 {
     /// <summary>The algorithm HASH uses, chosen with OPTS HASH.</summary>
-    public FtpHashAlgorithm HashAlgorithm { get; init; } = FtpHashAlgorithm.Sha256;
+    public FtpChecksumAlgorithm HashAlgorithm { get; init; } = FtpChecksumAlgorithm.Sha256;
 
     public static TransferSettings Default { get; } = new(DataType.Ascii, true, false, MlstFacts.Default);
 }

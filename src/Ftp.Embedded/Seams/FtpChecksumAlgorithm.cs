@@ -1,7 +1,7 @@
 namespace Ftp.Embedded;
 
-/// <summary>The hash algorithms of HASH (draft-bryan-ftpext-hash-02) and of XCRC, XMD5, XSHA1, XSHA256, XSHA512.</summary>
-public enum FtpHashAlgorithm
+/// <summary>The checksum algorithms of HASH (draft-bryan-ftpext-hash-02) and of XCRC, XMD5, XSHA1, XSHA256, XSHA512.</summary>
+public enum FtpChecksumAlgorithm
 {
     /// <summary>SHA-256 (the default of <c>OPTS HASH</c>; XSHA256).</summary>
     Sha256,
