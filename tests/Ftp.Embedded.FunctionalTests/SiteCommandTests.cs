@@ -221,6 +221,31 @@ public sealed class SiteCommandTests : IAsyncLifetime
         (await start.Should().ThrowAsync<OptionsValidationException>()).WithMessage("*SITE WHOAMI is added twice*");
     }
 
+    [Fact]
+    public async Task The_sample_adds_SITE_WHOAMI_and_SITE_DU()
+    {
+        using var host = Samples.SiteCommands.SiteCommandsSample.Build(0);
+        await host.StartAsync();
+        try
+        {
+            var server = host.Services.GetRequiredService<FtpServer>();
+            await using var client = await FtpTestClient.LoginAsync(server.EndPoints[0].Port, "alice", "alice-pw");
+            await client.StoreAsync("STOR a.bin", new byte[1000]);
+            await client.ExpectAsync("MKD docs", 257);
+            await client.StoreAsync("STOR docs/b.bin", new byte[234]);
+            (await client.ExpectAsync("SITE DU", 200)).Text.Should().Be("1234 bytes in /");
+            (await client.ExpectAsync("SITE DU docs", 200)).Text.Should().Be("234 bytes in /docs");
+            await client.ExpectAsync("SITE DU ../..", 501);
+            await client.ExpectAsync("SITE DU nope", 550);
+            (await client.ExpectAsync("SITE WHOAMI", 200)).Lines.Should().Equal("200-alice in /", " Permissions: All", "200 From: 127.0.0.1");
+            (await client.ExpectAsync("SITE HELP", 214)).Lines.Should().Contain([" SITE DU [<path>]", " SITE WHOAMI"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
     private static ValueTask<FtpSiteReply> WhoAmI(FtpSiteCommandContext context, CancellationToken cancellationToken)
         => ValueTask.FromResult(FtpSiteReply.Ok($"{context.UserName} in {context.CurrentDirectory} says '{context.Argument}'"));
 }
