@@ -5,6 +5,7 @@ namespace Ftp.Embedded.Testing;
 public abstract partial class FtpFileSystemConformanceTests
 {
     private static readonly string[] SpacePaths = ["/", "/d", "/d/f"];
+    private static readonly int[] Modes = [0b110_100_000, 0b111_101_101];
 
     /// <summary>
     /// <see cref="FtpFileSystemCapabilities.ModificationTime"/> is declared exactly when the filesystem implements
@@ -70,7 +71,7 @@ public abstract partial class FtpFileSystemConformanceTests
         }
 
         await Check.WriteAsync(fs, "/m.txt", "m", ct);
-        foreach (var mode in new[] { 0b110_100_000, 0b111_101_101 })
+        foreach (var mode in Modes)
         {
             var call = $"SetUnixModeAsync(\"/m.txt\", {Convert.ToString(mode, 8)})";
             await Check.Step(call, () => setter.SetUnixModeAsync("/m.txt", mode, ct).AsTask());
