@@ -9,7 +9,7 @@ namespace Ftp.Embedded.S3;
 /// so at most one part is buffered and one in flight. A small object is one PutObject at commit; the object appears only
 /// at commit, and disposing without a commit aborts the multipart upload.
 /// </summary>
-internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int partSize) : Stream
+internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket, string key, int partSize) : Stream
 {
     private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(partSize);
@@ -81,7 +81,7 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
         if (_uploadId is null)
         {
             using var body = new MemoryStream(_buffer, 0, _count, writable: false);
-            await S3Errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -91,7 +91,7 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
             }
 
             var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartETags = _parts };
-            await S3Errors.Run(() => client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         _committed = true;
@@ -99,10 +99,10 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
 
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
-        _uploadId ??= (await S3Errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+        _uploadId ??= (await errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
         using var body = new MemoryStream(_buffer!, 0, _count, writable: false);
         var request = new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1, InputStream = body, PartSize = _count };
-        var response = await S3Errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         _parts.Add(new PartETag(request.PartNumber ?? _parts.Count + 1, response.ETag));
         _count = 0;
     }

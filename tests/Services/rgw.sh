@@ -82,7 +82,7 @@ mon data avail crit = 1
 
 [client.rgw.test]
 ms mon client mode = secure crc
-rgw frontends = beast endpoint=127.0.0.1:$port
+rgw frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw data = $dir/\$name
 EOF
 }
