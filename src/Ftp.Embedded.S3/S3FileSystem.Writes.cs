@@ -33,33 +33,32 @@ internal sealed partial class S3FileSystem
         }
     }
 
-    /// <summary>APPE and REST+STOR: the existing object's first <paramref name="length"/> bytes are read and uploaded again.</summary>
+    /// <summary>
+    /// APPE and REST+STOR: the existing object's first <paramref name="length"/> bytes come first. From 5 MiB they are
+    /// copied inside the store (UploadPartCopy); below, they are read and uploaded again (they fit in the part buffer).
+    /// </summary>
     private async Task CopyExistingAsync(string path, S3Writer writer, long length, CancellationToken cancellationToken)
     {
         var head = await HeadAsync(FileKey(path), cancellationToken).ConfigureAwait(false);
-        if (head is null || length == 0)
+        var size = head?.ContentLength ?? 0;
+        if (length != long.MaxValue && length > size)
         {
-            if (length is > 0 and not long.MaxValue)
-            {
-                throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, "The restart offset is past the end of the file.");
-            }
-
-            return;
+            throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, $"The restart offset {length.ToString(CultureInfo.InvariantCulture)} is past the end of the file ({size.ToString(CultureInfo.InvariantCulture)} bytes).");
         }
 
-        if (length != long.MaxValue && length > head.ContentLength)
-        {
-            throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, $"The restart offset {length.ToString(CultureInfo.InvariantCulture)} is past the end of the file ({head.ContentLength.ToString(CultureInfo.InvariantCulture)} bytes).");
-        }
-
-        var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path) };
-        var take = Math.Min(length, head.ContentLength);
+        var take = Math.Min(length, size);
         if (take == 0)
         {
             return;
         }
 
-        request.ByteRange = new ByteRange(0, take - 1);
+        if (take >= S3FileSystemOptions.MinimumPartSize)
+        {
+            await writer.CopyPartsAsync(FileKey(path), head!.ETag, take, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path), ByteRange = new ByteRange(0, take - 1), EtagToMatch = head!.ETag };
         using var response = await errors.Run(() => client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         await using var body = response.ResponseStream;
         try

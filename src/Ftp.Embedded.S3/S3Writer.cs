@@ -11,6 +11,7 @@ namespace Ftp.Embedded.S3;
 /// </summary>
 internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket, string key, int partSize) : Stream
 {
+    private const long MaxCopyPartSize = 5L * 1024 * 1024 * 1024;
     private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(partSize);
     private int _count;
@@ -97,9 +98,47 @@ internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket,
         _committed = true;
     }
 
+    /// <summary>
+    /// APPE and REST+STOR of an object of at least 5 MiB: its first <paramref name="length"/> bytes become the first
+    /// parts by UploadPartCopy (copied inside the store, at most 5 GiB a part), before anything is written.
+    /// </summary>
+    public async Task CopyPartsAsync(string sourceKey, string? sourceETag, long length, CancellationToken cancellationToken)
+    {
+        if (_length != 0 || length < S3FileSystemOptions.MinimumPartSize)
+        {
+            throw new InvalidOperationException("Parts are copied into an empty upload, from at least 5 MiB.");
+        }
+
+        var count = (length + MaxCopyPartSize - 1) / MaxCopyPartSize;
+        var size = (length + count - 1) / count;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        for (long first = 0; first < length; first += size)
+        {
+            var request = new CopyPartRequest
+            {
+                SourceBucket = bucket,
+                SourceKey = sourceKey,
+                ETagToMatch = sourceETag is null ? null : [sourceETag],
+                DestinationBucket = bucket,
+                DestinationKey = key,
+                UploadId = _uploadId,
+                PartNumber = _parts.Count + 1,
+                FirstByte = first,
+                LastByte = Math.Min(first + size, length) - 1,
+            };
+            var response = await errors.Run(() => client.CopyPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            _parts.Add(new PartETag(request.PartNumber ?? _parts.Count + 1, response.ETag));
+        }
+
+        _length = length;
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+        => _uploadId ??= (await errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
-        _uploadId ??= (await errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
         using var body = new MemoryStream(_buffer!, 0, _count, writable: false);
         var request = new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1, InputStream = body, PartSize = _count };
         var response = await errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
