@@ -62,6 +62,9 @@ public sealed class S3FileSystemOptions
     /// <summary>Builds the HTTP clients of the S3 client the provider creates (tests inject faults through it).</summary>
     internal Amazon.Runtime.HttpClientFactory? HttpClientFactory { get; set; }
 
+    /// <summary>The clock the stale-upload sweep measures ages with (tests set the time).</summary>
+    internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(BucketName))

@@ -100,7 +100,7 @@ public sealed partial class S3FileSystemProvider : IFtpFileSystemProvider, IFtpS
     /// <returns>How many uploads were aborted.</returns>
     public async ValueTask<int> RemoveStaleUploadsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
-        var cutoff = DateTime.UtcNow - (olderThan > _options.StaleUploadAge ? olderThan : _options.StaleUploadAge);
+        var cutoff = _options.TimeProvider.GetUtcNow().UtcDateTime - (olderThan > _options.StaleUploadAge ? olderThan : _options.StaleUploadAge);
         var request = new ListMultipartUploadsRequest { BucketName = _options.BucketName, Prefix = _rootPrefix };
         var aborted = 0;
         while (true)
