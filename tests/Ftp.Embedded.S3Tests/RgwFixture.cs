@@ -85,7 +85,7 @@ public sealed class RgwFixture : IAsyncLifetime
     /// <summary>Creates a new, empty bucket with a unique name.</summary>
     public async Task<string> CreateBucketAsync()
     {
-        var name = $"t{Environment.ProcessId}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}"[..40];
+        var name = $"t{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}";
         await Client.PutBucketAsync(name);
         return name;
     }
