@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ftp.Embedded.FunctionalTests;
 
@@ -133,6 +134,40 @@ public sealed class ProxyDataChannelTests
             (await FtpTestClient.ReadAllAsync(good)).Should().Equal("again"u8.ToArray());
             await client.ExpectAsync(226);
         }
+    }
+
+    [Fact]
+    public async Task A_trusted_peer_that_sends_no_header_on_a_data_connection_gets_425_after_the_header_timeout()
+    {
+        var time = new FakeTimeProvider();
+        var logs = new CapturingLoggerProvider();
+        using var factory = logs.CreateFactory();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            TrustLoopback(o);
+            o.Proxy.HeaderTimeout = TimeSpan.FromSeconds(5);
+        }, timeProvider: time, loggerFactory: factory);
+        await server.WriteFileAsync("/home/alice/f.bin", "late"u8.ToArray());
+        await using var client = await ProxiedLoginAsync(server);
+
+        var (data, _) = await ProxiedDataAsync(client, []);
+        using (data)
+        {
+            await client.SendAsync("RETR f.bin");
+            var reply = client.ReadReplyAsync();
+            var deadline = DateTime.UtcNow + FtpTestClient.DefaultTimeout;
+            while (!reply.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(reply, Task.Delay(20));
+            }
+
+            (await reply).Code.Should().Be(425);
+            time.GetUtcNow().Should().BeBefore(time.Start + TimeSpan.FromSeconds(30), "the header timeout ended the wait, not the data-connect timeout");
+        }
+
+        logs.Entries.Should().Contain(e => e.EventId.Id == 73 && e.Message.Contains("no complete header within 5 s", StringComparison.Ordinal));
+        await client.ExpectAsync("NOOP", 200);
     }
 
     [Fact]
