@@ -28,6 +28,7 @@ internal sealed class ServerContext
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
         Metrics.ObservePassivePorts(PassivePorts);
         Tls = new TlsContext(options.Tls, TimeProvider, Logger);
+        TrustedProxies = Proxy.TrustedNetworks.From(options.Proxy.TrustedNetworks);
     }
 
     public FtpServerOptions Options { get; }
@@ -57,6 +58,9 @@ internal sealed class ServerContext
 
     /// <summary>The application's SITE commands as registered, for start-up validation.</summary>
     public IReadOnlyList<Commands.SiteCommandRegistration> SiteCommandList { get; }
+
+    /// <summary>The networks PROXY protocol headers are read from (<see cref="FtpProxyOptions.TrustedNetworks"/>), control and data.</summary>
+    public Proxy.TrustedNetworks TrustedProxies { get; }
 
     public Security.BanList Bans { get; }
 

@@ -102,6 +102,12 @@ internal static partial class FtpLog
     [LoggerMessage(72, LogLevel.Debug, "Connection from trusted proxy {Peer} is from client {RemoteEndPoint}")]
     public static partial void ProxiedConnection(ILogger logger, IPEndPoint peer, IPEndPoint remoteEndPoint);
 
+    [LoggerMessage(73, LogLevel.Warning, "Session {SessionId}: passive data connection from trusted proxy {Peer} refused: PROXY protocol header refused ({Reason})")]
+    public static partial void ProxyDataHeaderRefused(ILogger logger, long sessionId, IPEndPoint peer, string reason);
+
+    [LoggerMessage(74, LogLevel.Debug, "Session {SessionId}: passive data connection from trusted proxy {Peer} is from client {Client}")]
+    public static partial void ProxiedDataConnection(ILogger logger, long sessionId, IPEndPoint peer, IPEndPoint client);
+
     [LoggerMessage(90, LogLevel.Error, "Session {SessionId}: the application's SITE {Name} failed for user {UserName}; replied 451")]
     public static partial void SiteCommandFailed(ILogger logger, long sessionId, string name, string userName, Exception exception);
 
