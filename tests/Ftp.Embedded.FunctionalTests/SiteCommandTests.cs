@@ -109,6 +109,17 @@ public sealed class SiteCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllowSiteChmod_false_answers_SITE_CHMOD_with_502_and_leaves_it_out_of_SITE_HELP()
+    {
+        await using var server = await TestServer.StartAsync(o => o.AllowSiteChmod = false);
+        await server.WriteFileAsync("/home/alice/a.txt", "a"u8.ToArray());
+        await using var client = await server.LoginAsync();
+        (await client.ExpectAsync("SITE CHMOD 600 a.txt", 502)).Text.Should().Be("SITE CHMOD is disabled on this server.");
+        (await server.FileSystem.GetInfoAsync("/home/alice/a.txt", default))!.UnixMode.Should().BeNull();
+        (await client.ExpectAsync("SITE HELP", 214)).All.Should().NotContain("CHMOD").And.Contain("SITE UTIME");
+    }
+
+    [Fact]
     public async Task SITE_CHMOD_on_the_physical_filesystem_changes_the_host_file_mode()
     {
         if (OperatingSystem.IsWindows())

@@ -50,6 +50,7 @@ public class ConfigurationBindingTests
             ["Ftp:Active:AllowThirdPartyTargets"] = "true",
             ["Ftp:Active:UsePort20"] = "true",
             ["Ftp:Uploads:Atomic"] = "false",
+            ["Ftp:AllowSiteChmod"] = "false",
         }).GetRequiredService<IOptions<FtpServerOptions>>().Value;
 
         options.Endpoints.Should().Equal(IPEndPoint.Parse("0.0.0.0:21"), IPEndPoint.Parse("[::1]:2121"));
@@ -78,6 +79,7 @@ public class ConfigurationBindingTests
         options.Active.AllowThirdPartyTargets.Should().BeTrue();
         options.Active.UsePort20.Should().BeTrue();
         options.Uploads.Atomic.Should().BeFalse();
+        options.AllowSiteChmod.Should().BeFalse();
     }
 
     [Fact]

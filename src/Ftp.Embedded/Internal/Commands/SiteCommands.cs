@@ -43,7 +43,7 @@ internal static class SiteCommands
     /// <summary>What SITE HELP lists: only what works on this server (CHMOD and UTIME when the filesystem can).</summary>
     internal static IEnumerable<(string Name, string Syntax)> Available(ICommandContext ctx)
     {
-        if (InfoCommands.Declares(ctx, FtpFileSystemCapabilities.UnixMode))
+        if (ctx.Context.Options.AllowSiteChmod && InfoCommands.Declares(ctx, FtpFileSystemCapabilities.UnixMode))
         {
             yield return ("CHMOD", "SITE CHMOD <octal mode> <path>");
         }

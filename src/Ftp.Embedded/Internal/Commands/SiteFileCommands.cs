@@ -13,6 +13,12 @@ internal static class SiteFileCommands
     /// <summary>SITE CHMOD mode path: octal <c>0</c> to <c>0777</c>; never for anonymous users.</summary>
     public static async ValueTask Chmod(ICommandContext ctx, string argument)
     {
+        if (!ctx.Context.Options.AllowSiteChmod)
+        {
+            await ctx.ReplyAsync(FtpReplyCode.NotImplemented, "SITE CHMOD is disabled on this server.");
+            return;
+        }
+
         if (ctx.LoggedIn.FileSystem is not IFtpUnixModeFileSystem setter)
         {
             await ctx.ReplyAsync(FtpReplyCode.NotImplemented, "SITE CHMOD is not supported by this filesystem.");

@@ -53,6 +53,7 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
 
         String(ftp, "Greeting", v => options.Greeting = v);
         String(ftp, "TransferLogPath", v => options.TransferLogPath = v.Length == 0 ? null : v);
+        Bool(ftp, "AllowSiteChmod", v => options.AllowSiteChmod = v);
         foreach (var host in ftp.GetSection("Hosts").GetChildren())
         {
             options.Hosts.Add(host.Value ?? "");
