@@ -99,6 +99,24 @@ public sealed class LimitsTests
         await client.ExpectAsync("PASS pw", 230);
     }
 
+    [Fact]
+    public async Task Logins_refused_by_the_users_limits_are_counted_by_reason()
+    {
+        using var meters = new TestMeterFactory();
+        using var metrics = new MetricRecorder(meters);
+        await using var server = await TestServer.StartAsync(extraAuthenticators: [Users()], meterFactory: meters);
+        await using var first = await server.LoginAsync("carol", "pw");
+        await using var second = await server.LoginAsync("carol", "pw");
+        await using var client = await server.ConnectAsync();
+        await client.ExpectAsync("USER carol", 331);
+        await client.ExpectAsync("PASS pw", 530);
+        await client.ExpectAsync("USER far", 331);
+        await client.ExpectAsync("PASS pw", 530);
+
+        metrics.Of("ftp.server.logins.refused").Select(m => m.Tag("ftp.refusal.reason")).Should().Equal("max_sessions_per_user", "network");
+        metrics.Sum("ftp.server.login.failures").Should().Be(1, "only the refusal by network is answered as a failed login");
+    }
+
     private static byte[] Content(int size) => [.. Enumerable.Range(0, size).Select(i => (byte)(i * 31 + (i >> 8)))];
 
     private static UsersAuthenticator Users() => new(new Dictionary<string, FtpUser>

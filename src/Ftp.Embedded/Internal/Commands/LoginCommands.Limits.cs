@@ -22,6 +22,7 @@ internal static partial class LoginCommands
         if (!IsAllowedAddress(user, address))
         {
             FtpLog.LoginRefusedByNetwork(ctx.Context.Logger, ctx.Info.Id, user.Name, address);
+            ctx.Context.Metrics.LoginRefused(LoginRefusalReason.Network);
             return false;
         }
 
@@ -29,6 +30,7 @@ internal static partial class LoginCommands
         if (userSession is null)
         {
             FtpLog.LoginRefusedBySessionLimit(ctx.Context.Logger, ctx.Info.Id, user.Name, user.MaxSessions);
+            ctx.Context.Metrics.LoginRefused(LoginRefusalReason.MaxSessionsPerUser);
             refusal = string.Create(CultureInfo.InvariantCulture,
                 $"Too many sessions for this user (at most {user.MaxSessions} at a time): close one and try again.");
             return false;
