@@ -70,14 +70,16 @@ public sealed class FtpUser
     }
 
     /// <summary>
-    /// The client networks this user may log in from (IPv4-mapped client addresses count as IPv4); a login from elsewhere
+    /// The client networks this user may log in from (IPv4-mapped addresses and networks count as IPv4); a login from elsewhere
     /// is answered like a wrong password (530), so the reply does not tell the password was right, and logged with the
     /// reason. Empty (the default): from anywhere.
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork> AllowedNetworks
     {
         get => _allowedNetworks;
-        init => _allowedNetworks = value ?? throw new ArgumentNullException(nameof(AllowedNetworks));
+        init => _allowedNetworks = value is null
+            ? throw new ArgumentNullException(nameof(AllowedNetworks))
+            : [.. value.Select(n => n.BaseAddress.IsIPv4MappedToIPv6 && n.PrefixLength >= 96 ? new System.Net.IPNetwork(n.BaseAddress.MapToIPv4(), n.PrefixLength - 96) : n)];
     }
 
     /// <summary>Whether the user holds <paramref name="permission"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ftp.Embedded.FunctionalTests;
 
@@ -117,15 +118,55 @@ public sealed class LimitsTests
         metrics.Sum("ftp.server.login.failures").Should().Be(1, "only the refusal by network is answered as a failed login");
     }
 
+    [Fact]
+    public async Task A_session_cut_while_its_filesystem_is_being_opened_gives_the_users_place_back()
+    {
+        var time = new FakeTimeProvider();
+        var fileSystem = new InMemoryFileSystem();
+        await fileSystem.CreateDirectoryAsync("/home", CancellationToken.None);
+        await fileSystem.CreateDirectoryAsync("/home/alice", CancellationToken.None);
+        var provider = new HangOnceProvider(new InMemoryFileSystemProvider(fileSystem));
+        await using var server = await TestServer.StartAsync(o => o.Limits.LoginTimeout = TimeSpan.FromSeconds(10), time,
+            fileSystemProvider: provider, extraAuthenticators: [Users()]);
+        await using (var cut = await server.ConnectAsync())
+        {
+            await cut.ExpectAsync("USER solo", 331);
+            await cut.SendAsync("PASS pw");
+            await FakeClock.AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => cut.Socket.Available > 0, 15);
+            (await cut.ExpectAsync(421)).Text.Should().Contain("Login timeout");
+            await cut.ExpectClosedAsync();
+        }
+
+        await using var next = await server.LoginAsync("solo", "pw");
+        await next.ExpectAsync("PWD", 257);
+    }
+
     private static byte[] Content(int size) => [.. Enumerable.Range(0, size).Select(i => (byte)(i * 31 + (i >> 8)))];
 
     private static UsersAuthenticator Users() => new(new Dictionary<string, FtpUser>
     {
         ["slow"] = new("slow", "/home/alice", FtpPermissions.All) { MaxUploadRate = Rate, MaxDownloadRate = Rate },
         ["carol"] = new("carol", "/home/alice", FtpPermissions.All) { MaxSessions = 2 },
+        ["solo"] = new("solo", "/home/alice", FtpPermissions.All) { MaxSessions = 1 },
         ["far"] = new("far", "/home/alice", FtpPermissions.All) { AllowedNetworks = [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("::1/128")] },
         ["near"] = new("near", "/home/alice", FtpPermissions.All) { AllowedNetworks = [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("127.0.0.0/8")] },
     });
+
+    /// <summary>A provider whose first GetFileSystemAsync waits until the session is cut.</summary>
+    private sealed class HangOnceProvider(IFtpFileSystemProvider inner) : IFtpFileSystemProvider
+    {
+        private int _calls;
+
+        public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            return await inner.GetFileSystemAsync(user, cancellationToken);
+        }
+    }
 
     /// <summary>Users with limits, as an application's authenticator would return them; every password is "pw".</summary>
     private sealed class UsersAuthenticator(Dictionary<string, FtpUser> users) : IFtpAuthenticator

@@ -109,6 +109,8 @@ public class LimitsConfigurationTests
         FluentActions.Invoking(() => new FtpUser("a", "/", FtpPermissions.All) { MaxUploadRate = 5 }).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new FtpUser("a", "/", FtpPermissions.All) { MaxSessions = -1 }).Should().Throw<ArgumentOutOfRangeException>();
         new FtpUser("a", "/", FtpPermissions.All).AllowedNetworks.Should().BeEmpty();
+        new FtpUser("a", "/", FtpPermissions.All) { AllowedNetworks = [IPNetwork.Parse("::ffff:10.0.0.0/104"), IPNetwork.Parse("2001:db8::/32")] }
+            .AllowedNetworks.Should().Equal(IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("2001:db8::/32"));
     }
 
     [Fact]

@@ -113,6 +113,12 @@ internal static partial class LoginCommands
             await ctx.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Login service not available, try again later; closing control connection.");
             return (true, null, null, null);
         }
+        catch
+        {
+            // The session was cut meanwhile: its place under the user's session limit goes back with it.
+            userSession?.Dispose();
+            throw;
+        }
 
         if (limitRefusal is not null)
         {
