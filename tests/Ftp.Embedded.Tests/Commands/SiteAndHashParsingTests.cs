@@ -164,6 +164,8 @@ public class SiteAndHashParsingTests
 
         public int Largest { get; private set; }
 
+        public TransferThrottle? Throttle => null;
+
         public void Progress(int bytes)
         {
             Total += bytes;
