@@ -1,12 +1,10 @@
-using System.Runtime.Versioning;
-
 namespace Ftp.Embedded;
 
 /// <summary>
 /// Settings of the machine's accounts as FTP users (<c>UseSystemUsers</c>): Linux, a process running as root, passwords
-/// checked by PAM, and every file operation done with the user's own file-system ids.
+/// checked by PAM, and every file operation done with the user's own file-system ids. The
+/// server refuses to start with them elsewhere.
 /// </summary>
-[SupportedOSPlatform("linux")]
 public sealed class FtpSystemUserOptions
 {
     /// <summary>
