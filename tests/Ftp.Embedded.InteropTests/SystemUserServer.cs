@@ -84,29 +84,33 @@ public sealed class SystemUserServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var (services, server) in new[] { (_homeServices, HomeServer), (_sharedServices, SharedServer) })
+        try
         {
-            if (server is not null)
+            foreach (var (services, server) in new[] { (_homeServices, HomeServer), (_sharedServices, SharedServer) })
             {
-                await server.DisposeAsync();
-            }
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
 
-            if (services is not null)
-            {
-                await services.DisposeAsync();
+                if (services is not null)
+                {
+                    await services.DisposeAsync();
+                }
             }
         }
-
-        if (SkipReason is not null)
+        finally
         {
+            // Each step on its own, so that a failure leaves no account or PAM file behind.
+            if (SkipReason is null)
+            {
+                await Alice.DeleteAsync();
+                await Bob.DeleteAsync();
+                File.Delete(_pamFile);
+            }
+
             Directory.Delete(Root, recursive: true);
-            return;
         }
-
-        await Alice.DeleteAsync();
-        await Bob.DeleteAsync();
-        File.Delete(_pamFile);
-        Directory.Delete(Root, recursive: true);
     }
 
     /// <summary>
@@ -168,10 +172,8 @@ public sealed class TestAccount(string name, string root)
 
     public async Task DeleteAsync()
     {
-        if (UserId != 0)
-        {
-            await Client.RunAsync("userdel", [Name]);
-        }
+        // Also when CreateAsync failed half-way: userdel of a missing name fails harmlessly.
+        await Client.RunAsync("userdel", [Name], timeout: TimeSpan.FromSeconds(30));
     }
 
     private static async Task Run(string program, string[] arguments, string? stdin = null)
