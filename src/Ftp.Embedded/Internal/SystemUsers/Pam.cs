@@ -97,10 +97,11 @@ internal static unsafe partial class Pam
             return ConversationError;
         }
 
+        PamResponse* answers = null;
         try
         {
             var state = (ConversationState)GCHandle.FromIntPtr(appData).Target!;
-            var answers = (PamResponse*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(PamResponse));
+            answers = (PamResponse*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(PamResponse));
             for (var i = 0; i < count; i++)
             {
                 var answer = messages[i]->Style switch
@@ -120,9 +121,24 @@ internal static unsafe partial class Pam
             *responses = answers;
             return Success;
         }
-        catch (OutOfMemoryException)
+        catch (Exception ex)
         {
-            return BufferError;
+            // Nothing may escape into PAM's C code; what was allocated is freed (a copy of the password zeroed first).
+            if (answers is not null)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (answers[i].Response is not null)
+                    {
+                        NativeMemory.Clear(answers[i].Response, (nuint)MemoryMarshal.CreateReadOnlySpanFromNullTerminated(answers[i].Response).Length);
+                        NativeMemory.Free(answers[i].Response);
+                    }
+                }
+
+                NativeMemory.Free(answers);
+            }
+
+            return ex is OutOfMemoryException ? BufferError : ConversationError;
         }
     }
 
