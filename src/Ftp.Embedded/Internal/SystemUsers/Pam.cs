@@ -124,22 +124,28 @@ internal static unsafe partial class Pam
         catch (Exception ex)
         {
             // Nothing may escape into PAM's C code; what was allocated is freed (a copy of the password zeroed first).
-            if (answers is not null)
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    if (answers[i].Response is not null)
-                    {
-                        NativeMemory.Clear(answers[i].Response, (nuint)MemoryMarshal.CreateReadOnlySpanFromNullTerminated(answers[i].Response).Length);
-                        NativeMemory.Free(answers[i].Response);
-                    }
-                }
-
-                NativeMemory.Free(answers);
-            }
-
+            FreeAnswers(answers, count);
             return ex is OutOfMemoryException ? BufferError : ConversationError;
         }
+    }
+
+    private static void FreeAnswers(PamResponse* answers, int count)
+    {
+        if (answers is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (answers[i].Response is not null)
+            {
+                NativeMemory.Clear(answers[i].Response, (nuint)MemoryMarshal.CreateReadOnlySpanFromNullTerminated(answers[i].Response).Length);
+                NativeMemory.Free(answers[i].Response);
+            }
+        }
+
+        NativeMemory.Free(answers);
     }
 
     private sealed class ConversationState
