@@ -66,7 +66,11 @@ public static class SampleServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
-        PrepareRoot(root, options, builder.Configuration);
+        options.S3.Complete(builder.Configuration);
+        if (!options.S3.Enabled)
+        {
+            PrepareRoot(root, options, builder.Configuration);
+        }
 
         var hasEndpoints = builder.Configuration.GetSection("Ftp:Endpoints").GetChildren().Any();
         var ftp = builder.Services.AddFtpServer(o =>
@@ -105,7 +109,8 @@ public static class SampleServer
 
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
-        }).UsePhysicalFileSystem(root);
+        });
+        UseFileSystem(ftp, options, root);
 
         if (options.Anonymous)
         {
@@ -121,6 +126,22 @@ public static class SampleServer
         });
         return builder.Build();
     }
+
+    /// <summary>S3 when any S3 setting is given (homes are then key prefixes home/NAME/ in the bucket), else the root directory.</summary>
+    private static void UseFileSystem(IFtpServerBuilder ftp, SampleOptions options, string root)
+    {
+        if (options.S3.Enabled)
+        {
+            ftp.UseS3FileSystem(options.S3.Apply);
+        }
+        else
+        {
+            ftp.UsePhysicalFileSystem(root);
+        }
+    }
+
+    /// <summary>What the server serves, for the banner: the root directory, or the S3 endpoint, bucket and prefix (never a key).</summary>
+    private static string Serving(SampleOptions options) => options.S3.Enabled ? options.S3.Description : Path.GetFullPath(options.Root);
 
     /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
     public static void PrepareRoot(string root, SampleOptions options, IConfiguration configuration)
@@ -157,8 +178,8 @@ public static class SampleServer
         for (var i = 0; i < endPoints.Count; i++)
         {
             output.WriteLine(i < control
-                ? $"FTP server listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}"
-                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}");
+                ? $"FTP server listening on {endPoints[i]} serving {Serving(options)}"
+                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Serving(options)}");
         }
 
         if (options.Anonymous)
