@@ -331,7 +331,7 @@ public sealed class FleetFixture : IAsyncLifetime
         var addresses = Enumerable.Range(10, Nodes + 1).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToArray();
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var first = 20000 + Random.Shared.Next(0, 2000) * 10;
+            var first = 20000 + Random.Shared.Next(0, 1200) * 10; // below the ephemeral ports (32768-60999)
             var ports = Enumerable.Range(first, Nodes * PassivePortsPerNode);
             if (ports.All(p => addresses.All(a => IsFree(a, p))))
             {
@@ -339,7 +339,7 @@ public sealed class FleetFixture : IAsyncLifetime
             }
         }
 
-        throw new InvalidOperationException("No free range of passive ports found between 20000 and 40000.");
+        throw new InvalidOperationException("No free range of passive ports found between 20000 and 32000.");
     }
 
     private static bool IsFree(IPAddress address, int port)
