@@ -35,9 +35,12 @@ public class InteropServer : IAsyncLifetime
         [
             new AnonymousAuthenticator(Microsoft.Extensions.Options.Options.Create(new FtpAnonymousOptions())),
             new LocalUserAuthenticator(Microsoft.Extensions.Options.Options.Create(users)),
-        ]);
+        ], CreateDataChannelPolicy(options));
         await Server.StartAsync(CancellationToken.None);
     }
+
+    /// <summary>Lets a derived fixture give the server its own data-channel policy (the default one when null).</summary>
+    protected virtual IFtpDataChannelPolicy? CreateDataChannelPolicy(FtpServerOptions options) => null;
 
     /// <summary>Lets a derived fixture change the options before the server starts.</summary>
     protected virtual void Configure(FtpServerOptions options)

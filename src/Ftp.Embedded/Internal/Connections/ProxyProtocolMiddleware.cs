@@ -1,4 +1,3 @@
-using System.Buffers;
 using Ftp.Embedded.Internal.Hosting;
 using Ftp.Embedded.Internal.Proxy;
 using Ftp.Embedded.Internal.Transport;
@@ -32,7 +31,8 @@ internal sealed class ProxyProtocolMiddleware(ConnectionDelegate next, ServerCon
             return;
         }
 
-        var (header, rest) = await ReadHeaderAsync(connection).ConfigureAwait(false);
+        var (header, rest) = await ProxyHeaderReader.ReadAsync(connection.Stream, context.Options.Proxy.HeaderTimeout, context.TimeProvider, stopping)
+            .ConfigureAwait(false);
         if (header.Status != ProxyHeaderStatus.Complete)
         {
             context.Metrics.SessionRefused(RefusalReason.ProxyHeader);
@@ -60,43 +60,6 @@ internal sealed class ProxyProtocolMiddleware(ConnectionDelegate next, ServerCon
         }
 
         await next(connection).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads until the parser has a whole header or an error, at most <see cref="ProxyHeaderParser.MaxHeaderLength"/> bytes.</summary>
-    private async ValueTask<(ProxyHeaderResult Header, ReadOnlyMemory<byte> Leftover)> ReadHeaderAsync(FtpConnection connection)
-    {
-        var buffer = new byte[ProxyHeaderParser.MaxHeaderLength];
-        var filled = 0;
-        using var timeout = new CancellationTokenSource(context.Options.Proxy.HeaderTimeout, context.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
-        try
-        {
-            while (filled < buffer.Length)
-            {
-                var read = await connection.Stream.ReadAsync(buffer.AsMemory(filled), linked.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (ProxyHeaderResult.Fail(filled == 0 ? "closed before sending a header" : "closed inside the header"), default);
-                }
-
-                filled += read;
-                var header = ProxyHeaderParser.Parse(new ReadOnlySequence<byte>(buffer, 0, filled));
-                if (header.Status != ProxyHeaderStatus.Incomplete)
-                {
-                    return (header, buffer.AsMemory((int)header.Consumed, filled - (int)header.Consumed));
-                }
-            }
-
-            return (ProxyHeaderResult.Fail("header too long"), default);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            return (ProxyHeaderResult.Fail($"no complete header within {context.Options.Proxy.HeaderTimeout.TotalSeconds:0.###} s"), default);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            return (ProxyHeaderResult.Fail("the connection failed before the header ended"), default);
-        }
     }
 
     /// <summary>As a session closes: FIN, then what the peer still sends is read away, so the close is not a reset.</summary>

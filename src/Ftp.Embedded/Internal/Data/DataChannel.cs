@@ -9,25 +9,27 @@ namespace Ftp.Embedded.Internal.Data;
 internal abstract class DataChannel : IDisposable
 {
     /// <summary>Accepts or connects the data connection.</summary>
-    public async ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken)
-        => new(await OpenSocketAsync(context, cancellationToken).ConfigureAwait(false));
-
-    protected abstract ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken);
+    public abstract ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken);
 
     public abstract void Dispose();
 }
 
-/// <summary>A passive listener: accepts one connection, only from a peer the policy allows.</summary>
+/// <summary>
+/// A passive listener: accepts one connection, only from a peer the policy allows; behind a trusted proxy, the peer is
+/// the client its PROXY protocol header names (<see cref="PassiveProxyHeader"/>).
+/// </summary>
 internal sealed class PassiveDataChannel : DataChannel
 {
     private readonly Socket _listener;
     private readonly PassivePortPool _pool;
+    private readonly PassiveProxyHeader? _proxy;
     private int _disposed;
 
-    private PassiveDataChannel(Socket listener, PassivePortPool pool)
+    private PassiveDataChannel(Socket listener, PassivePortPool pool, PassiveProxyHeader? proxy)
     {
         _listener = listener;
         _pool = pool;
+        _proxy = proxy;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
@@ -52,7 +54,7 @@ internal sealed class PassiveDataChannel : DataChannel
             {
                 listener.Bind(new IPEndPoint(address, port));
                 listener.Listen(1);
-                return new PassiveDataChannel(listener, pool);
+                return new PassiveDataChannel(listener, pool, PassiveProxyHeader.For(context));
             }
             catch (SocketException) when (pool.IsRange)
             {
@@ -71,7 +73,7 @@ internal sealed class PassiveDataChannel : DataChannel
         return null;
     }
 
-    protected override async ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken)
+    public override async ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(static s => ((Socket)s!).Dispose(), _listener);
         while (true)
@@ -86,18 +88,42 @@ internal sealed class PassiveDataChannel : DataChannel
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            var peer = (IPEndPoint)socket.RemoteEndPoint!;
-            var decision = context.Policy.AllowPassivePeer(context.Session, AddressNormalizer.Normalize(peer));
-            if (decision.IsAllowed)
+            try
             {
-                return socket;
+                if (await AcceptPeerAsync(socket, context, cancellationToken).ConfigureAwait(false) is { } connection)
+                {
+                    return connection;
+                }
             }
-
-            FtpLog.PassivePeerRefused(context.Logger, context.Session.Id, peer, decision.Reason ?? "refused by the data-channel policy");
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
 
             // Someone else tried to take the data connection (RFC 2577, connection stealing): close it, keep waiting.
             socket.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The data connection when the policy allows its peer (the client a trusted proxy's header names, or the socket's
+    /// own peer); <see langword="null"/> when it refuses. A refused header throws (<see cref="PassiveProxyHeader"/>).
+    /// </summary>
+    private async ValueTask<DataConnection?> AcceptPeerAsync(Socket socket, DataChannelContext context, CancellationToken cancellationToken)
+    {
+        var peer = (IPEndPoint)socket.RemoteEndPoint!;
+        var (client, leftover) = _proxy is not null && _proxy.IsTrusted(peer)
+            ? await _proxy.ReadAsync(socket, peer, context, cancellationToken).ConfigureAwait(false)
+            : (peer, default);
+        var decision = context.Policy.AllowPassivePeer(context.Session, AddressNormalizer.Normalize(client));
+        if (decision.IsAllowed)
+        {
+            return new DataConnection(socket, client, leftover);
+        }
+
+        FtpLog.PassivePeerRefused(context.Logger, context.Session.Id, client, decision.Reason ?? "refused by the data-channel policy");
+        return null;
     }
 
     public override void Dispose()
@@ -115,7 +141,7 @@ internal sealed class ActiveDataChannel(IPEndPoint target, IPAddress localAddres
 {
     public IPEndPoint Target { get; } = target;
 
-    protected override async ValueTask<Socket> OpenSocketAsync(DataChannelContext context, CancellationToken cancellationToken)
+    public override async ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken)
     {
         var socket = new Socket(Target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -129,7 +155,7 @@ internal sealed class ActiveDataChannel(IPEndPoint target, IPAddress localAddres
             }
 
             await socket.ConnectAsync(Target, cancellationToken).ConfigureAwait(false);
-            return socket;
+            return new DataConnection(socket);
         }
         catch
         {

@@ -10,17 +10,27 @@ internal sealed record DataChannelContext(IFtpDataChannelPolicy Policy, FtpSessi
 
 /// <summary>
 /// An open data connection: the stream the transfer reads or writes (the socket's own, or TLS under PROT P), the socket
-/// itself while the bytes flow over plain TCP (for sendfile and receiving straight into a file), and the peer.
+/// itself while the bytes flow over plain TCP (for sendfile and receiving straight into a file), and the peer. Bytes that
+/// came with a trusted proxy's PROXY header are read first, through the stream (the socket is then not offered).
 /// </summary>
 internal sealed class DataConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
 
     public DataConnection(Socket socket)
+        : this(socket, (IPEndPoint)socket.RemoteEndPoint!, default)
+    {
+    }
+
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="peer">The client: the socket's peer, or the one a trusted proxy's header names.</param>
+    /// <param name="replay">What was read after the PROXY header; the stream returns it before reading the socket.</param>
+    public DataConnection(Socket socket, IPEndPoint peer, ReadOnlyMemory<byte> replay)
     {
         _socket = socket;
-        Peer = (IPEndPoint)socket.RemoteEndPoint!;
-        Stream = new NetworkStream(socket, ownsSocket: false);
+        Peer = peer;
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        Stream = replay.IsEmpty ? stream : new Proxy.PrefixedStream(stream, replay);
     }
 
     /// <summary>The stream of the transfer: a <see cref="NetworkStream"/>, or an <see cref="SslStream"/> once protected.</summary>
@@ -29,6 +39,7 @@ internal sealed class DataConnection : IAsyncDisposable
     /// <summary>The socket while the data flows over plain TCP; <see langword="null"/> under TLS.</summary>
     public Socket? Socket => Stream is NetworkStream ? _socket : null;
 
+    /// <summary>The client at the other end (behind a trusted proxy, the address its header gave).</summary>
     public IPEndPoint Peer { get; }
 
     /// <summary>Replaces the stream with the TLS session set up over it.</summary>

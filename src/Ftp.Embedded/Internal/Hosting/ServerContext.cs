@@ -23,6 +23,7 @@ internal sealed class ServerContext
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
         Metrics.ObservePassivePorts(PassivePorts);
         Tls = new TlsContext(options.Tls, TimeProvider, Logger);
+        TrustedProxies = Proxy.TrustedNetworks.From(options.Proxy.TrustedNetworks);
     }
 
     public FtpServerOptions Options { get; }
@@ -46,6 +47,9 @@ internal sealed class ServerContext
     public TlsContext Tls { get; }
 
     public IFtpQuota? Quota { get; }
+
+    /// <summary>The networks PROXY protocol headers are read from (<see cref="FtpProxyOptions.TrustedNetworks"/>), control and data.</summary>
+    public Proxy.TrustedNetworks TrustedProxies { get; }
 
     public Security.BanList Bans { get; }
 

@@ -101,4 +101,10 @@ internal static partial class FtpLog
 
     [LoggerMessage(72, LogLevel.Debug, "Connection from trusted proxy {Peer} is from client {RemoteEndPoint}")]
     public static partial void ProxiedConnection(ILogger logger, IPEndPoint peer, IPEndPoint remoteEndPoint);
+
+    [LoggerMessage(73, LogLevel.Warning, "Session {SessionId}: passive data connection from trusted proxy {Peer} refused: PROXY protocol header refused ({Reason})")]
+    public static partial void ProxyDataHeaderRefused(ILogger logger, long sessionId, IPEndPoint peer, string reason);
+
+    [LoggerMessage(74, LogLevel.Debug, "Session {SessionId}: passive data connection from trusted proxy {Peer} is from client {Client}")]
+    public static partial void ProxiedDataConnection(ILogger logger, long sessionId, IPEndPoint peer, IPEndPoint client);
 }
