@@ -7,7 +7,7 @@ namespace Ftp.Embedded.Samples.Server;
 public sealed record SampleUser(string Name, string Password, bool PasswordGenerated);
 
 /// <summary>The sample host's command line.</summary>
-public sealed class SampleOptions
+public sealed partial class SampleOptions
 {
     public IPAddress Listen { get; set; } = IPAddress.Loopback;
 
@@ -74,6 +74,9 @@ public sealed class SampleOptions
           --public-address ADDR     IPv4 address PASV advertises, behind NAT (default: the address the client reached)
           --max-sessions N          concurrent sessions (default 1000)
           --max-sessions-per-ip N   concurrent sessions from one address (default 50)
+          --max-download-rate RATE  bytes per second all downloads together may use; K, M, G suffixes
+                                    (powers of 1024): 512K, 5M (default: no limit)
+          --max-upload-rate RATE    the same for uploads
           --allow-active            accept PORT/EPRT, to the client's own address only (default)
           --no-active               refuse PORT/EPRT: passive mode only
           --log-level LEVEL         Trace, Debug, Information, Warning, Error or None (default Information)
@@ -173,6 +176,9 @@ public sealed class SampleOptions
                         break;
                     case "--max-sessions-per-ip":
                         options.MaxSessionsPerIp = PositiveInt(arg, Value());
+                        break;
+                    case "--max-download-rate" or "--max-upload-rate":
+                        options.SetRate(arg, Value());
                         break;
                     case "--allow-active":
                         options.AllowActive = true;

@@ -85,6 +85,7 @@ public static class SampleServer
             o.Passive.PublicAddress = options.PublicAddress ?? o.Passive.PublicAddress;
             o.Limits.MaxSessions = options.MaxSessions ?? o.Limits.MaxSessions;
             o.Limits.MaxSessionsPerIp = options.MaxSessionsPerIp ?? o.Limits.MaxSessionsPerIp;
+            options.ApplyRates(o.Limits);
             o.Active.Enabled = options.AllowActive ?? o.Active.Enabled;
             foreach (var network in options.TrustedProxies)
             {

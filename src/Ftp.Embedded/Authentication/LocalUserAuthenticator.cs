@@ -41,10 +41,34 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
                 return null;
             }
 
-            return FtpPasswordHasher.Verify(login.Password, user.PasswordHash)
-                ? new FtpUser(user.Name, user.HomeDirectory, user.Permissions)
-                : null;
+            return FtpPasswordHasher.Verify(login.Password, user.PasswordHash) ? ToFtpUser(user) : null;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The logged-in user of <paramref name="user"/>, with its limits; <see langword="null"/> (refused) when one of its
+    /// networks does not parse, which start-up validation reports: a typo never opens the account to every network.
+    /// </summary>
+    private static FtpUser? ToFtpUser(FtpLocalUser user)
+    {
+        var networks = new List<System.Net.IPNetwork>(user.AllowedNetworks.Count);
+        foreach (var entry in user.AllowedNetworks)
+        {
+            if (!Internal.Proxy.TrustedNetworks.TryParse(entry, out var network))
+            {
+                return null;
+            }
+
+            networks.Add(network);
+        }
+
+        return new FtpUser(user.Name, user.HomeDirectory, user.Permissions)
+        {
+            MaxDownloadRate = user.MaxDownloadRate,
+            MaxUploadRate = user.MaxUploadRate,
+            MaxSessions = user.MaxSessions,
+            AllowedNetworks = networks,
+        };
     }
 
     /// <inheritdoc/>
