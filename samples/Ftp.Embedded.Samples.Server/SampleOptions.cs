@@ -51,6 +51,14 @@ public sealed partial class SampleOptions
 
     public bool Help { get; set; }
 
+    // System users (--system-users).
+    public bool SystemUsers { get; set; }
+
+    public string? SystemUsersPamService { get; set; }
+
+    /// <summary>With --system-users: the --root given on the command line, shared by every system user; null: each in its home.</summary>
+    public string? SystemUsersSharedRoot { get; set; }
+
     /// <summary>The --s3-* options; completed from configuration when the host is built.</summary>
     public SampleS3Options S3 { get; } = new();
 
@@ -89,6 +97,12 @@ public sealed partial class SampleOptions
           --trusted-proxies CIDR[,CIDR...]
                                     accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
                                     address: their connections must start with it (default: none)
+          --system-users            the machine's accounts log in (Linux, as root): passwords checked by PAM,
+                                    each user jailed to its home directory (or all sharing --root DIR when
+                                    given), every file operation with the user's own permissions; replaces
+                                    anonymous and --user logins
+          --system-users-pam-service NAME
+                                    PAM service for --system-users (default ftp: /etc/pam.d/ftp must exist)
           --s3-endpoint URL         serve files from this S3 endpoint (e.g. http://127.0.0.1:7480) instead of --root
           --s3-bucket NAME          the bucket that holds the files: homes are keys home/NAME/, anonymous pub/
           --s3-prefix PREFIX        a key prefix below which everything is stored (default: the bucket's root)
@@ -216,6 +230,12 @@ public sealed partial class SampleOptions
                     case "--trusted-proxies":
                         options.TrustedProxies.AddRange(ParseNetworks(Value()));
                         break;
+                    case "--system-users":
+                        options.SystemUsers = true;
+                        break;
+                    case "--system-users-pam-service":
+                        options.SystemUsersPamService = Value();
+                        break;
                     case not null when arg.StartsWith("--s3-", StringComparison.Ordinal) && options.S3.TryParse(arg, Value):
                         break;
                     default:
@@ -227,6 +247,11 @@ public sealed partial class SampleOptions
                 error.WriteLine(ex.Message);
                 return null;
             }
+        }
+
+        if (!CheckSystemUsers(options, args, error))
+        {
+            return null;
         }
 
         if (options.Anonymous && options.Users.FirstOrDefault(u => AnonymousNames.Contains(u.Name, StringComparer.OrdinalIgnoreCase)) is { } shadowed)
@@ -242,6 +267,31 @@ public sealed partial class SampleOptions
         }
 
         return options;
+    }
+
+    /// <summary>--system-users replaces anonymous and --user logins; --root, when given, becomes the users' shared root.</summary>
+    private static bool CheckSystemUsers(SampleOptions options, IReadOnlyList<string> args, TextWriter error)
+    {
+        if (options.SystemUsersPamService is not null && !options.SystemUsers)
+        {
+            error.WriteLine("--system-users-pam-service needs --system-users.");
+            return false;
+        }
+
+        if (!options.SystemUsers)
+        {
+            return true;
+        }
+
+        if (options.Users.Count > 0 || args.Contains("--anonymous"))
+        {
+            error.WriteLine("--system-users lets only the machine's accounts log in: leave out --user and --anonymous.");
+            return false;
+        }
+
+        options.Anonymous = false;
+        options.SystemUsersSharedRoot = args.Any(a => a == "--root" || a.StartsWith("--root=", StringComparison.Ordinal)) ? options.Root : null;
+        return true;
     }
 
     private static int PositiveInt(string option, string text)

@@ -67,7 +67,12 @@ public static class SampleServer
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
         options.S3.Complete(builder.Configuration);
-        if (!options.S3.Enabled)
+        if (options.S3.Enabled && options.SystemUsers)
+        {
+            throw new InvalidOperationException("--system-users serves the machine's own files: it cannot be combined with --s3-* (or Ftp:S3); choose one.");
+        }
+
+        if (!options.S3.Enabled && !options.SystemUsers)
         {
             PrepareRoot(root, options, builder.Configuration);
         }
@@ -111,8 +116,14 @@ public static class SampleServer
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
         });
-        UseFileSystem(ftp, options, root);
 
+        if (options.SystemUsers)
+        {
+            UseSystemUsers(ftp, options);
+            return builder.Build();
+        }
+
+        UseFileSystem(ftp, options, root);
         if (options.Anonymous)
         {
             ftp.AddAnonymous();
@@ -141,8 +152,20 @@ public static class SampleServer
         }
     }
 
-    /// <summary>What the server serves, for the banner: the root directory, or the S3 endpoint, bucket and prefix (never a key).</summary>
-    private static string Serving(SampleOptions options) => options.S3.Enabled ? options.S3.Description : Path.GetFullPath(options.Root);
+    /// <summary>--system-users: the machine's accounts through PAM, in their homes or sharing the --root given.</summary>
+    private static void UseSystemUsers(IFtpServerBuilder ftp, SampleOptions options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("--system-users works on Linux only.");
+        }
+
+        ftp.UseSystemUsers(o =>
+        {
+            o.PamService = options.SystemUsersPamService ?? o.PamService;
+            o.SharedRoot = options.SystemUsersSharedRoot is { } shared ? Path.GetFullPath(shared) : null;
+        });
+    }
 
     /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
     public static void PrepareRoot(string root, SampleOptions options, IConfiguration configuration)
@@ -176,11 +199,21 @@ public static class SampleServer
         // FtpServer.EndPoints lists the control endpoints first, then the implicit-TLS ones.
         var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
         var control = host.Services.GetRequiredService<IOptions<FtpServerOptions>>().Value.Endpoints.Count;
+        // S3: the endpoint, bucket and prefix, never a key.
+        var serving = options.S3.Enabled ? options.S3.Description
+            : !options.SystemUsers ? Path.GetFullPath(options.Root)
+            : options.SystemUsersSharedRoot is { } shared ? $"{Path.GetFullPath(shared)} to the machine's accounts"
+            : "the machine's accounts, each in its home directory";
         for (var i = 0; i < endPoints.Count; i++)
         {
             output.WriteLine(i < control
-                ? $"FTP server listening on {endPoints[i]} serving {Serving(options)}"
-                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Serving(options)}");
+                ? $"FTP server listening on {endPoints[i]} serving {serving}"
+                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {serving}");
+        }
+
+        if (options.SystemUsers)
+        {
+            output.WriteLine($"  system users: passwords checked by PAM service '{options.SystemUsersPamService ?? "ftp"}', files accessed with each user's own ids");
         }
 
         if (options.Anonymous)

@@ -59,6 +59,14 @@ public sealed class SampleHostS3OptionTests
     }
 
     [Fact]
+    public async Task S3_and_system_users_are_one_or_the_other()
+    {
+        var error = new StringWriter();
+        (await SampleServer.RunAsync(["--system-users", "--port", "0", "--s3-endpoint", "http://127.0.0.1:1", "--s3-bucket", "b-1", "--s3-access-key", "AK", "--s3-secret-key", Secret], TextWriter.Null, error)).Should().Be(1);
+        error.ToString().Trim().Should().Be("Cannot start the FTP server: --system-users serves the machine's own files: it cannot be combined with --s3-* (or Ftp:S3); choose one.");
+    }
+
+    [Fact]
     public void Configuration_fills_what_the_command_line_leaves_out_and_the_command_line_wins()
     {
         var options = SampleOptions.Parse(["--s3-bucket", "from-command-line", "--port", "0"], TextWriter.Null)!;
