@@ -49,6 +49,12 @@ public sealed class SampleOptions
 
     public List<string> TrustedProxies { get; } = [];
 
+    /// <summary>--tls-client-ca (see <see cref="SampleClientCertificates"/>).</summary>
+    public string? TlsClientCa { get; set; }
+
+    /// <summary>--require-client-cert (see <see cref="SampleClientCertificates"/>).</summary>
+    public bool RequireClientCertificate { get; set; }
+
     public bool Help { get; set; }
 
     /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
@@ -80,6 +86,9 @@ public sealed class SampleOptions
           --tls-self-signed         make a self-signed certificate in memory (local testing only)
           --implicit-tls-port N     also listen for implicit FTPS (TLS from the first byte) on this port
           --require-tls             users other than anonymous must use TLS for login and data
+          --tls-client-ca FILE      ask FTPS clients for a certificate of a CA in FILE (PEM); its CN names the
+                                    user it logs in without a password (USER NAME gets 232)
+          --require-client-cert     clients must present such a certificate (needs --tls-client-ca)
           --trusted-proxies CIDR[,CIDR...]
                                     accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
                                     address: their connections must start with it (default: none)
@@ -200,6 +209,8 @@ public sealed class SampleOptions
                     case "--trusted-proxies":
                         options.TrustedProxies.AddRange(ParseNetworks(Value()));
                         break;
+                    case var clientCertificate when SampleClientCertificates.TryParse(clientCertificate, Value, options):
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -220,6 +231,12 @@ public sealed class SampleOptions
         if ((options.ImplicitTlsPort is not null || options.RequireTls) && options.TlsCertificate is null && !options.TlsSelfSigned)
         {
             error.WriteLine("--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).");
+            return null;
+        }
+
+        if (SampleClientCertificates.Problem(options) is { } clientCertificateProblem)
+        {
+            error.WriteLine(clientCertificateProblem);
             return null;
         }
 

@@ -105,6 +105,7 @@ public static class SampleServer
 
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
+            SampleClientCertificates.Configure(o.Tls, options);
         }).UsePhysicalFileSystem(root);
 
         if (options.Anonymous)
