@@ -102,4 +102,15 @@ public sealed class ClientCertificateInteropTests(ClientCertificateInteropServer
             "232 User logged in, authorized by security data exchange.", "stranger refused");
         (await File.ReadAllBytesAsync(Path.Combine(server.Home, "py-cert.bin"))).Should().HaveCount(600000);
     }
+
+    [Fact]
+    public async Task The_certificate_request_names_the_configured_CA_to_OpenSSL()
+    {
+        var dir = server.NewLocalDirectory();
+        using var alice = ClientCertificates.Issue("alice");
+        var (_, certificate, key) = Files(dir, alice);
+        var result = (await Client.RunAsync("openssl", ["s_client", "-connect", $"127.0.0.1:{server.Port}", "-starttls", "ftp", "-cert", certificate, "-key", key],
+            stdin: "QUIT\r\n")).ShouldSucceed();
+        result.Output.Should().Contain("Acceptable client certificate CA names\nCN = Ftp.Embedded Test Client CA\n");
+    }
 }

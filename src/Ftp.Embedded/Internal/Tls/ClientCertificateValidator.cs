@@ -60,6 +60,9 @@ internal sealed class ClientCertificateValidator
         return new ClientCertificateValidator(roots.Count > 0 ? roots : intermediates, intermediates, time);
     }
 
+    /// <summary>The CA certificates of the bundle (roots and intermediates).</summary>
+    public X509Certificate2Collection Authorities => [.. _roots, .. _intermediates.Where(c => !_roots.Contains(c))];
+
     /// <summary>Why <paramref name="certificate"/> is refused, or <see langword="null"/> when it is valid.</summary>
     public string? Problem(X509Certificate2 certificate)
     {

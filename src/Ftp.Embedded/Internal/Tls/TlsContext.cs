@@ -75,6 +75,15 @@ internal sealed class TlsContext
         return options;
     }
 
+    /// <summary>
+    /// With client certificates on, the CertificateRequest names the configured CAs, so that a client with several
+    /// certificates picks the right one. Windows cannot send a list built from a collection; nothing is sent there.
+    /// </summary>
+    private SslCertificateTrust? ClientTrust()
+        => ClientValidator() is { } validator && !OperatingSystem.IsWindows()
+            ? SslCertificateTrust.CreateForX509Collection(validator.Authorities, sendTrustInHandshake: true)
+            : null;
+
     /// <summary>The client certificate validator, loaded once; <see langword="null"/> when client certificates are off.</summary>
     private ClientCertificateValidator? ClientValidator()
     {
@@ -107,7 +116,7 @@ internal sealed class TlsContext
                     _fileTime = fileTime;
                     try
                     {
-                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
+                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true, ClientTrust());
                     }
                     catch (OptionsValidationException ex) when (_context is not null)
                     {
@@ -120,7 +129,7 @@ internal sealed class TlsContext
             else if (_context is null)
             {
                 CertificateLoader.Check(_options.Certificate!, "Tls.Certificate");
-                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
+                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true, ClientTrust());
             }
 
             return _context;
