@@ -7,7 +7,7 @@ namespace Ftp.Embedded.Samples.Server;
 public sealed record SampleUser(string Name, string Password, bool PasswordGenerated);
 
 /// <summary>The sample host's command line.</summary>
-public sealed class SampleOptions
+public sealed partial class SampleOptions
 {
     public IPAddress Listen { get; set; } = IPAddress.Loopback;
 
@@ -57,6 +57,14 @@ public sealed class SampleOptions
 
     public bool Help { get; set; }
 
+    // System users (--system-users).
+    public bool SystemUsers { get; set; }
+
+    public string? SystemUsersPamService { get; set; }
+
+    /// <summary>With --system-users: the --root given on the command line, shared by every system user; null: each in its home.</summary>
+    public string? SystemUsersSharedRoot { get; set; }
+
     /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
     private static readonly IList<string> AnonymousNames = new FtpAnonymousOptions().UserNames;
 
@@ -77,6 +85,9 @@ public sealed class SampleOptions
           --public-address ADDR     IPv4 address PASV advertises, behind NAT (default: the address the client reached)
           --max-sessions N          concurrent sessions (default 1000)
           --max-sessions-per-ip N   concurrent sessions from one address (default 50)
+          --max-download-rate RATE  bytes per second all downloads together may use; K, M, G suffixes
+                                    (powers of 1024): 512K, 5M (default: no limit)
+          --max-upload-rate RATE    the same for uploads
           --allow-active            accept PORT/EPRT, to the client's own address only (default)
           --no-active               refuse PORT/EPRT: passive mode only
           --log-level LEVEL         Trace, Debug, Information, Warning, Error or None (default Information)
@@ -92,6 +103,12 @@ public sealed class SampleOptions
           --trusted-proxies CIDR[,CIDR...]
                                     accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
                                     address: their connections must start with it (default: none)
+          --system-users            the machine's accounts log in (Linux, as root): passwords checked by PAM,
+                                    each user jailed to its home directory (or all sharing --root DIR when
+                                    given), every file operation with the user's own permissions; replaces
+                                    anonymous and --user logins
+          --system-users-pam-service NAME
+                                    PAM service for --system-users (default ftp: /etc/pam.d/ftp must exist)
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -173,6 +190,9 @@ public sealed class SampleOptions
                     case "--max-sessions-per-ip":
                         options.MaxSessionsPerIp = PositiveInt(arg, Value());
                         break;
+                    case "--max-download-rate" or "--max-upload-rate":
+                        options.SetRate(arg, Value());
+                        break;
                     case "--allow-active":
                         options.AllowActive = true;
                         break;
@@ -209,6 +229,12 @@ public sealed class SampleOptions
                     case "--trusted-proxies":
                         options.TrustedProxies.AddRange(ParseNetworks(Value()));
                         break;
+                    case "--system-users":
+                        options.SystemUsers = true;
+                        break;
+                    case "--system-users-pam-service":
+                        options.SystemUsersPamService = Value();
+                        break;
                     case var clientCertificate when SampleClientCertificates.TryParse(clientCertificate, Value, options):
                         break;
                     default:
@@ -220,6 +246,11 @@ public sealed class SampleOptions
                 error.WriteLine(ex.Message);
                 return null;
             }
+        }
+
+        if (!CheckSystemUsers(options, args, error))
+        {
+            return null;
         }
 
         if (options.Anonymous && options.Users.FirstOrDefault(u => AnonymousNames.Contains(u.Name, StringComparer.OrdinalIgnoreCase)) is { } shadowed)
@@ -241,6 +272,31 @@ public sealed class SampleOptions
         }
 
         return options;
+    }
+
+    /// <summary>--system-users replaces anonymous and --user logins; --root, when given, becomes the users' shared root.</summary>
+    private static bool CheckSystemUsers(SampleOptions options, IReadOnlyList<string> args, TextWriter error)
+    {
+        if (options.SystemUsersPamService is not null && !options.SystemUsers)
+        {
+            error.WriteLine("--system-users-pam-service needs --system-users.");
+            return false;
+        }
+
+        if (!options.SystemUsers)
+        {
+            return true;
+        }
+
+        if (options.Users.Count > 0 || args.Contains("--anonymous"))
+        {
+            error.WriteLine("--system-users lets only the machine's accounts log in: leave out --user and --anonymous.");
+            return false;
+        }
+
+        options.Anonymous = false;
+        options.SystemUsersSharedRoot = args.Any(a => a == "--root" || a.StartsWith("--root=", StringComparison.Ordinal)) ? options.Root : null;
+        return true;
     }
 
     private static int PositiveInt(string option, string text)

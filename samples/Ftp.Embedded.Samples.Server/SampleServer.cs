@@ -66,7 +66,10 @@ public static class SampleServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
-        PrepareRoot(root, options, builder.Configuration);
+        if (!options.SystemUsers)
+        {
+            PrepareRoot(root, options, builder.Configuration);
+        }
 
         var hasEndpoints = builder.Configuration.GetSection("Ftp:Endpoints").GetChildren().Any();
         var ftp = builder.Services.AddFtpServer(o =>
@@ -81,6 +84,7 @@ public static class SampleServer
             o.Passive.PublicAddress = options.PublicAddress ?? o.Passive.PublicAddress;
             o.Limits.MaxSessions = options.MaxSessions ?? o.Limits.MaxSessions;
             o.Limits.MaxSessionsPerIp = options.MaxSessionsPerIp ?? o.Limits.MaxSessionsPerIp;
+            options.ApplyRates(o.Limits);
             o.Active.Enabled = options.AllowActive ?? o.Active.Enabled;
             foreach (var network in options.TrustedProxies)
             {
@@ -106,8 +110,15 @@ public static class SampleServer
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
             SampleClientCertificates.Configure(o.Tls, options);
-        }).UsePhysicalFileSystem(root);
+        });
 
+        if (options.SystemUsers)
+        {
+            UseSystemUsers(ftp, options);
+            return builder.Build();
+        }
+
+        ftp.UsePhysicalFileSystem(root);
         if (options.Anonymous)
         {
             ftp.AddAnonymous();
@@ -121,6 +132,21 @@ public static class SampleServer
             }
         });
         return builder.Build();
+    }
+
+    /// <summary>--system-users: the machine's accounts through PAM, in their homes or sharing the --root given.</summary>
+    private static void UseSystemUsers(IFtpServerBuilder ftp, SampleOptions options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("--system-users works on Linux only.");
+        }
+
+        ftp.UseSystemUsers(o =>
+        {
+            o.PamService = options.SystemUsersPamService ?? o.PamService;
+            o.SharedRoot = options.SystemUsersSharedRoot is { } shared ? Path.GetFullPath(shared) : null;
+        });
     }
 
     /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
@@ -155,11 +181,19 @@ public static class SampleServer
         // FtpServer.EndPoints lists the control endpoints first, then the implicit-TLS ones.
         var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
         var control = host.Services.GetRequiredService<IOptions<FtpServerOptions>>().Value.Endpoints.Count;
+        var serving = !options.SystemUsers ? Path.GetFullPath(options.Root)
+            : options.SystemUsersSharedRoot is { } shared ? $"{Path.GetFullPath(shared)} to the machine's accounts"
+            : "the machine's accounts, each in its home directory";
         for (var i = 0; i < endPoints.Count; i++)
         {
             output.WriteLine(i < control
-                ? $"FTP server listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}"
-                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}");
+                ? $"FTP server listening on {endPoints[i]} serving {serving}"
+                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {serving}");
+        }
+
+        if (options.SystemUsers)
+        {
+            output.WriteLine($"  system users: passwords checked by PAM service '{options.SystemUsersPamService ?? "ftp"}', files accessed with each user's own ids");
         }
 
         if (options.Anonymous)

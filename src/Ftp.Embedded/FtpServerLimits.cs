@@ -16,6 +16,8 @@ public sealed class FtpServerLimits
     private TimeSpan _shutdownTimeout = TimeSpan.FromSeconds(30);
     private TimeSpan _tlsHandshakeTimeout = TimeSpan.FromSeconds(10);
     private TimeSpan _replyTimeout = TimeSpan.FromSeconds(60);
+    private long _maxDownloadRate;
+    private long _maxUploadRate;
 
     /// <summary>
     /// The longest command line in bytes, CRLF included. Default 4096 (vsftpd's and ProFTPD's default; RFC 959 sets none).
@@ -78,8 +80,30 @@ public sealed class FtpServerLimits
     /// </summary>
     public TimeSpan ReplyTimeout { get => _replyTimeout; set => _replyTimeout = Positive(value); }
 
+    /// <summary>
+    /// The most bytes per second all downloads together may move (pure-ftpd's <c>-t</c>, for the whole server). Each user
+    /// may have a lower limit of their own (<see cref="FtpUser.MaxDownloadRate"/>). 0 (the default): none. At least 1024
+    /// otherwise. Listings are not limited.
+    /// </summary>
+    public long MaxDownloadRate { get => _maxDownloadRate; set => _maxDownloadRate = CheckRate(value); }
+
+    /// <summary>
+    /// The most bytes per second all uploads together may move; a user may have a lower limit of their own
+    /// (<see cref="FtpUser.MaxUploadRate"/>). 0 (the default): none. At least 1024 otherwise.
+    /// </summary>
+    public long MaxUploadRate { get => _maxUploadRate; set => _maxUploadRate = CheckRate(value); }
+
     /// <summary>How long a TLS handshake may take, on the control or a data connection. Default 10 s.</summary>
     public TimeSpan TlsHandshakeTimeout { get => _tlsHandshakeTimeout; set => _tlsHandshakeTimeout = Positive(value); }
+
+    /// <summary>A transfer rate: 0 (none) or at least 1024 bytes per second (one slice every tenth of a second or less).</summary>
+    internal static long CheckRate(long value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+        => value == 0 || value >= MinRate
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be 0 (no limit) or at least {MinRate} bytes per second.");
+
+    /// <summary>The lowest rate limit accepted, in bytes per second.</summary>
+    internal const long MinRate = 1024;
 
     private static int Range(int value, int min, int max, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
         => value >= min && value <= max

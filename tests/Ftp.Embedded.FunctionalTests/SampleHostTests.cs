@@ -57,6 +57,33 @@ public sealed class SampleHostTests : IDisposable
     }
 
     [Fact]
+    public void Rate_options_parse_with_suffixes_and_bad_ones_say_what_to_give()
+    {
+        var options = SampleOptions.Parse(["--max-download-rate", "5M", "--max-upload-rate=512k"], TextWriter.Null)!;
+        options.MaxDownloadRate.Should().Be(5 * 1024 * 1024);
+        options.MaxUploadRate.Should().Be(512 * 1024);
+        SampleOptions.Parse([], TextWriter.Null)!.MaxDownloadRate.Should().BeNull();
+        SampleOptions.Parse(["--max-upload-rate", "0"], TextWriter.Null)!.MaxUploadRate.Should().Be(0);
+
+        foreach (var bad in new[] { "fast", "100", "5MB", "-1M" })
+        {
+            var error = new StringWriter();
+            SampleOptions.Parse(["--max-download-rate", bad], error).Should().BeNull();
+            error.ToString().Should().StartWith($"--max-download-rate: '{bad}' is not a rate: give bytes per second of 1024 or more");
+        }
+    }
+
+    [Fact]
+    public async Task Rate_options_reach_the_server_limits()
+    {
+        var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--max-download-rate", "2M", "--max-upload-rate", "1G"], TextWriter.Null)!;
+        using var host = SampleServer.Build(options);
+        var limits = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FtpServerOptions>>().Value.Limits;
+        limits.MaxDownloadRate.Should().Be(2 * 1024 * 1024);
+        limits.MaxUploadRate.Should().Be(1024L * 1024 * 1024);
+    }
+
+    [Fact]
     public async Task Command_line_limits_and_active_mode_reach_the_server()
     {
         var options = SampleOptions.Parse(["--port", "0", "--root", _root, "--user", "alice:secret", "--max-sessions-per-ip", "2", "--no-active"], TextWriter.Null)!;

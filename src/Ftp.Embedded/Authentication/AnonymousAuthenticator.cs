@@ -20,7 +20,13 @@ public sealed class AnonymousAuthenticator : IFtpAuthenticator
     {
         ArgumentNullException.ThrowIfNull(login);
         return ValueTask.FromResult(IsKnownUser(login.UserName)
-            ? new FtpUser(login.UserName, _options.HomeDirectory, _options.Permissions) { IsAnonymous = true, UploadOnlyDirectory = _options.UploadDirectory }
+            ? new FtpUser(login.UserName, _options.HomeDirectory, _options.Permissions)
+            {
+                IsAnonymous = true,
+                UploadOnlyDirectory = _options.UploadDirectory,
+                MaxDownloadRate = _options.MaxDownloadRate,
+                MaxUploadRate = _options.MaxUploadRate,
+            }
             : null);
     }
 

@@ -17,4 +17,13 @@ public sealed class FtpAnonymousOptions
     /// that they cannot list, download, overwrite, rename or delete. <see langword="null"/> (the default): no uploads.
     /// </summary>
     public string? UploadDirectory { get; set; }
+
+    /// <summary>
+    /// The most bytes per second each anonymous download may move (vsftpd's <c>anon_max_rate</c>), per session, under
+    /// <see cref="FtpServerLimits.MaxDownloadRate"/>. 0 (the default): none.
+    /// </summary>
+    public long MaxDownloadRate { get; set; }
+
+    /// <summary>The most bytes per second each anonymous upload may move, per session. 0 (the default): none.</summary>
+    public long MaxUploadRate { get; set; }
 }

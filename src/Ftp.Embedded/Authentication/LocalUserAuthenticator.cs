@@ -37,7 +37,7 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
         if (login.AuthenticatedByCertificate)
         {
             // The engine has checked that the session's client certificate maps to this name.
-            return _users.TryGetValue(login.UserName, out var known) ? new FtpUser(known.Name, known.HomeDirectory, known.Permissions) : null;
+            return _users.TryGetValue(login.UserName, out var known) ? ToFtpUser(known) : null;
         }
 
         // PBKDF2 costs tens of milliseconds of CPU: run it on the thread pool, never on the thread that completed the
@@ -50,10 +50,34 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
                 return null;
             }
 
-            return FtpPasswordHasher.Verify(login.Password, user.PasswordHash)
-                ? new FtpUser(user.Name, user.HomeDirectory, user.Permissions)
-                : null;
+            return FtpPasswordHasher.Verify(login.Password, user.PasswordHash) ? ToFtpUser(user) : null;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The logged-in user of <paramref name="user"/>, with its limits; <see langword="null"/> (refused) when one of its
+    /// networks does not parse, which start-up validation reports: a typo never opens the account to every network.
+    /// </summary>
+    private static FtpUser? ToFtpUser(FtpLocalUser user)
+    {
+        var networks = new List<System.Net.IPNetwork>(user.AllowedNetworks.Count);
+        foreach (var entry in user.AllowedNetworks)
+        {
+            if (!Internal.Proxy.TrustedNetworks.TryParse(entry, out var network))
+            {
+                return null;
+            }
+
+            networks.Add(network);
+        }
+
+        return new FtpUser(user.Name, user.HomeDirectory, user.Permissions)
+        {
+            MaxDownloadRate = user.MaxDownloadRate,
+            MaxUploadRate = user.MaxUploadRate,
+            MaxSessions = user.MaxSessions,
+            AllowedNetworks = networks,
+        };
     }
 
     /// <inheritdoc/>

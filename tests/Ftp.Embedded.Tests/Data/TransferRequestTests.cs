@@ -113,5 +113,7 @@ public class TransferRequestTests
         public void Progress(int bytes) => Bytes += bytes;
 
         public void Reserve(int count) => Reserved += count;
+
+        public TransferThrottle? Throttle => null;
     }
 }

@@ -44,6 +44,7 @@ public class MetricsTests
             "ftp.server.transfer.duration s Histogram",
             "ftp.server.tls.handshakes {handshake} Counter",
             "ftp.server.sessions.refused {session} Counter",
+            "ftp.server.logins.refused {login} Counter",
             "ftp.server.passive_ports.in_use {port} ObservableUpDownCounter",
         ]);
     }

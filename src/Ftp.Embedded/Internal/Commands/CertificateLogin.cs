@@ -50,7 +50,7 @@ internal static class CertificateLogin
         }
 
         var login = new FtpLoginContext(userName, string.Empty, ctx.Info) { AuthenticatedByCertificate = true };
-        var (answered, user, fileSystem) = await LoginCommands.CheckCredentialsAsync(ctx, login);
+        var (answered, user, fileSystem, userSession) = await LoginCommands.CheckCredentialsAsync(ctx, login);
         if (answered)
         {
             return true;
@@ -58,12 +58,14 @@ internal static class CertificateLogin
 
         if (user is null || fileSystem is null || !string.Equals(user.Name, userName, StringComparison.Ordinal))
         {
-            // No authenticator accepts certificate-only logins for this user: the password is asked for.
+            // No authenticator accepts certificate-only logins for this user (or the user's networks refuse it): the
+            // password is asked for, and PASS decides as for anyone.
+            userSession?.Dispose();
             return false;
         }
 
         FtpLog.CertificateLogin(ctx.Context.Logger, ctx.Info.Id, user.Name, certificate.Subject);
-        await LoginCommands.LoginSucceededAsync(ctx, user, fileSystem, userName, FtpReplyCode.LoggedInBySecurityData);
+        await LoginCommands.LoginSucceededAsync(ctx, user, fileSystem, userSession, userName, FtpReplyCode.LoggedInBySecurityData);
         return true;
     }
 

@@ -5,7 +5,7 @@ using Ftp.Embedded.Internal.Session;
 namespace Ftp.Embedded.Internal.Commands;
 
 /// <summary>USER, PASS, ACCT, REIN, QUIT, HOST (RFC 959 section 4.1.1, RFC 7151).</summary>
-internal static class LoginCommands
+internal static partial class LoginCommands
 {
     public static async ValueTask User(ICommandContext ctx, FtpRequest request, Pending pending)
     {
@@ -53,7 +53,7 @@ internal static class LoginCommands
             return;
         }
 
-        var (answered, user, fileSystem) = await CheckCredentialsAsync(ctx, new FtpLoginContext(userName, request.Argument, ctx.Info));
+        var (answered, user, fileSystem, userSession) = await CheckCredentialsAsync(ctx, new FtpLoginContext(userName, request.Argument, ctx.Info));
         if (answered)
         {
             return;
@@ -65,6 +65,7 @@ internal static class LoginCommands
             var certificate = await CertificateLogin.CheckAsync(ctx, user.Name);
             if (certificate == CertificateLogin.Outcome.Answered)
             {
+                userSession?.Dispose();
                 return;
             }
 
@@ -79,27 +80,31 @@ internal static class LoginCommands
 
         if (user is null || fileSystem is null)
         {
+            userSession?.Dispose();
             await LoginFailedAsync(ctx, userName);
             return;
         }
 
-        await LoginSucceededAsync(ctx, user, fileSystem, userName);
+        await LoginSucceededAsync(ctx, user, fileSystem, userSession, userName);
     }
 
     /// <summary>
-    /// Asks the authenticators, then the filesystem provider for the user's filesystem. A provider's refusal (530) or a
-    /// failure of either (421) is answered here, and the result says so.
+    /// Asks the authenticators, checks the user's own limits (<see cref="Admit"/>), then asks the filesystem provider for
+    /// the user's filesystem. A refusal (530) or a failure of either seam (421) is answered here, and the result says so;
+    /// a login from outside the user's networks comes back without a user, as a failed login.
     /// </summary>
-    internal static async ValueTask<(bool Answered, FtpUser? User, IFtpFileSystem? FileSystem)> CheckCredentialsAsync(ICommandContext ctx, FtpLoginContext login)
+    internal static async ValueTask<(bool Answered, FtpUser? User, IFtpFileSystem? FileSystem, IDisposable? UserSession)> CheckCredentialsAsync(ICommandContext ctx, FtpLoginContext login)
     {
         var context = ctx.Context;
         var userName = login.UserName;
         FtpUser? user;
         IFtpFileSystem? fileSystem = null;
+        IDisposable? userSession = null;
+        string? limitRefusal = null;
         try
         {
             user = await AuthenticateAsync(context.Authenticators, login, ctx.Aborted);
-            if (user is not null)
+            if (user is not null && Admit(ctx, user, out userSession, out limitRefusal))
             {
                 fileSystem = await context.FileSystemProvider.GetFileSystemAsync(user, ctx.Aborted)
                              ?? throw new InvalidOperationException($"{context.FileSystemProvider.GetType().Name}.GetFileSystemAsync returned null.");
@@ -109,29 +114,45 @@ internal static class LoginCommands
         {
             // The provider refused this user (a missing home directory, its own FtpException): a 530 that says why,
             // not an outage. The password was right, so it is not a failed login either.
+            userSession?.Dispose();
             FtpLog.LoginRefusedByFileSystem(context.Logger, ctx.Info.Id, userName, ex.Message);
             ctx.CancelLogin();
             await ctx.ReplyAsync(refusal.Code, refusal.Text);
-            return (true, null, null);
+            return (true, null, null, null);
         }
         catch (Exception ex) when (!ctx.Aborted.IsCancellationRequested)
         {
             // The application's authenticator or filesystem provider failed: not the client's fault, so not a failed
             // login either. RFC 959 allows 421 for PASS: the service is not available.
+            userSession?.Dispose();
             FtpLog.ProviderFailed(context.Logger, ctx.Info.Id, "PASS", ex);
             ctx.CancelLogin();
             ctx.EndSession();
             await ctx.ReplyAsync(FtpReplyCode.ServiceNotAvailable, "Login service not available, try again later; closing control connection.");
-            return (true, null, null);
+            return (true, null, null, null);
+        }
+        catch
+        {
+            // The session was cut meanwhile: its place under the user's session limit goes back with it.
+            userSession?.Dispose();
+            throw;
         }
 
-        return (false, user, fileSystem);
+        if (limitRefusal is not null)
+        {
+            ctx.CancelLogin();
+            await ctx.ReplyAsync(FtpReplyCode.NotLoggedIn, limitRefusal);
+            return (true, null, null, null);
+        }
+
+        return (false, userSession is null ? null : user, fileSystem, userSession);
     }
 
-    internal static async ValueTask LoginSucceededAsync(ICommandContext ctx, FtpUser user, IFtpFileSystem fileSystem, string userName, FtpReplyCode code = FtpReplyCode.LoggedIn)
+    internal static async ValueTask LoginSucceededAsync(
+        ICommandContext ctx, FtpUser user, IFtpFileSystem fileSystem, IDisposable? userSession, string userName, FtpReplyCode code = FtpReplyCode.LoggedIn)
     {
         var context = ctx.Context;
-        ctx.LogIn(user, fileSystem);
+        ctx.LogIn(user, fileSystem, userSession);
         FtpLog.LoginSucceeded(context.Logger, ctx.Info.Id, user.Name);
         context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(ctx.Info, userName));
         await ctx.ReplyAsync(code, user.IsAnonymous ? "Anonymous access granted, restrictions apply."

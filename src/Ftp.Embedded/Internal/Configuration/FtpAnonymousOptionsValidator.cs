@@ -23,6 +23,16 @@ internal sealed class FtpAnonymousOptionsValidator : IValidateOptions<FtpAnonymo
             failures.Add($"Ftp:Anonymous:UploadDirectory '{upload}' must be a path starting with '/', relative to the anonymous root.");
         }
 
+        if (FtpLocalUserOptionsValidator.RateProblem(options.MaxDownloadRate) is { } downloadProblem)
+        {
+            failures.Add($"Ftp:Anonymous:MaxDownloadRate {options.MaxDownloadRate} {downloadProblem}");
+        }
+
+        if (FtpLocalUserOptionsValidator.RateProblem(options.MaxUploadRate) is { } uploadProblem)
+        {
+            failures.Add($"Ftp:Anonymous:MaxUploadRate {options.MaxUploadRate} {uploadProblem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -9,7 +9,7 @@ namespace Ftp.Embedded.Internal.Configuration;
 /// Binds the <c>Ftp</c> configuration section. Read by hand: the library does not depend on the configuration binder,
 /// and every value that does not parse is reported with its key and the accepted form instead of being ignored.
 /// </summary>
-internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null)
+internal sealed partial class FtpConfigurationSetup(IConfiguration? configuration = null)
     : IConfigureOptions<FtpServerOptions>, IConfigureOptions<FtpAnonymousOptions>, IConfigureOptions<FtpLocalUserOptions>
 {
     public const string SectionName = "Ftp";
@@ -81,6 +81,7 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         Time(ban, "Window", v => options.Security.Ban.Window = v);
         Time(ban, "Duration", v => options.Security.Ban.Duration = v);
         Int(ban, "MaxTrackedAddresses", v => options.Security.Ban.MaxTrackedAddresses = v);
+        BindRates(limits, l);
     }
 
     private static void BindDataConnections(IConfigurationSection ftp, FtpServerOptions options)
@@ -150,6 +151,7 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
         String(anonymous, "HomeDirectory", v => options.HomeDirectory = v);
         String(anonymous, "Permissions", v => options.Permissions = ParsePermissions(anonymous.GetSection("Permissions").Path, v));
         String(anonymous, "UploadDirectory", v => options.UploadDirectory = v.Length == 0 ? null : v);
+        BindRates(anonymous, options);
     }
 
     public void Configure(FtpLocalUserOptions options)
@@ -168,6 +170,7 @@ internal sealed class FtpConfigurationSetup(IConfiguration? configuration = null
                 HomeDirectory = entry["HomeDirectory"] ?? entry["Home"] ?? "/",
             };
             String(entry, "Permissions", v => user.Permissions = ParsePermissions(entry.GetSection("Permissions").Path, v));
+            BindUserLimits(entry, user);
             options.Users.Add(user);
         }
     }

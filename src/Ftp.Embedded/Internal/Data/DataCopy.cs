@@ -5,7 +5,9 @@ namespace Ftp.Embedded.Internal.Data;
 
 /// <summary>
 /// Moves bytes between a file and the data connection: with zero copy when a binary transfer runs between a file on disk
-/// and plain TCP, through pooled buffers otherwise, converting line ends in TYPE A.
+/// and plain TCP, through pooled buffers otherwise, converting line ends in TYPE A. Under a rate limit
+/// (<see cref="ITransferProgress.Throttle"/>) every path moves the throttle's slice at a time and waits for it first;
+/// sendfile stays, in slices.
 /// </summary>
 internal static class DataCopy
 {
@@ -51,13 +53,15 @@ internal static class DataCopy
     /// </summary>
     private static async ValueTask CopyAsync(Stream source, Stream destination, DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
     {
+        var throttle = progress.Throttle;
+        var size = Math.Min(BufferSize, throttle?.SliceSize ?? BufferSize);
         var current = ArrayPool<byte>.Shared.Rent(BufferSize);
         var next = ArrayPool<byte>.Shared.Rent(BufferSize);
         ValueTask<int> read = default;
         var reading = false;
         try
         {
-            read = source.ReadAsync(current.AsMemory(0, BufferSize), cancellationToken);
+            read = source.ReadAsync(current.AsMemory(0, size), cancellationToken);
             reading = true;
             while (true)
             {
@@ -71,8 +75,13 @@ internal static class DataCopy
                 }
 
                 progress.Reserve(count);
+                if (throttle is not null)
+                {
+                    await throttle.WaitAsync(count, cancellationToken);
+                }
+
                 var write = destination.WriteAsync(current.AsMemory(0, count), cancellationToken);
-                read = source.ReadAsync(next.AsMemory(0, BufferSize), cancellationToken);
+                read = source.ReadAsync(next.AsMemory(0, size), cancellationToken);
                 reading = true;
                 await write;
                 progress.Progress(count);
@@ -109,8 +118,9 @@ internal static class DataCopy
     /// </summary>
     private static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, ITransferProgress progress, CancellationToken cancellationToken)
     {
+        var throttle = progress.Throttle;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var size = BufferSize;
+        var size = Math.Min(BufferSize, throttle?.SliceSize ?? BufferSize);
         try
         {
             int read;
@@ -119,7 +129,12 @@ internal static class DataCopy
                 progress.Reserve(read);
                 file.Write(buffer, 0, read);
                 progress.Progress(read);
-                if (read == size && size < LargeReceiveSize)
+                if (throttle is not null)
+                {
+                    // Nothing more is read until the bytes are allowed: the client is held back by TCP flow control.
+                    await throttle.WaitAsync(read, cancellationToken);
+                }
+                else if (read == size && size < LargeReceiveSize)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = ArrayPool<byte>.Shared.Rent(LargeReceiveSize);
@@ -133,16 +148,26 @@ internal static class DataCopy
         }
     }
 
-    /// <summary>Sends a file with the kernel's sendfile (Socket.SendPacketsAsync), in chunks so progress and aborts are seen.</summary>
+    /// <summary>
+    /// Sends a file with the kernel's sendfile (Socket.SendPacketsAsync), in chunks so progress and aborts are seen; under
+    /// a rate limit the chunks are the throttle's slices.
+    /// </summary>
     private static async ValueTask SendFileAsync(Socket socket, FileStream file, long offset, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var length = file.Length;
+        var throttle = progress.Throttle;
+        var chunk = Math.Min(SendFileChunk, throttle?.SliceSize ?? SendFileChunk);
         using var args = new SocketAsyncEventArgs();
         var completion = new SendPacketsCompletion(args);
         while (offset < length)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = (int)Math.Min(SendFileChunk, length - offset);
+            var count = (int)Math.Min(chunk, length - offset);
+            if (throttle is not null)
+            {
+                await throttle.WaitAsync(count, cancellationToken);
+            }
+
             args.SendPacketsElements = [new SendPacketsElement(file, offset, count, endOfPacket: false)];
             await completion.SendAsync(socket);
             offset += count;
@@ -153,13 +178,15 @@ internal static class DataCopy
     /// <summary>TYPE A download: bare LF becomes CRLF (RFC 959 section 3.1.1.1).</summary>
     private static async ValueTask CopyToAsciiAsync(Stream source, Stream destination, ITransferProgress progress, CancellationToken cancellationToken)
     {
+        var throttle = progress.Throttle;
+        var size = Math.Min(BufferSize / 2, throttle?.SliceSize ?? BufferSize);
         var input = ArrayPool<byte>.Shared.Rent(BufferSize / 2);
         var output = ArrayPool<byte>.Shared.Rent(BufferSize);
         var previous = (byte)0;
         try
         {
             int read;
-            while ((read = await source.ReadAsync(input.AsMemory(0, BufferSize / 2), cancellationToken)) > 0)
+            while ((read = await source.ReadAsync(input.AsMemory(0, size), cancellationToken)) > 0)
             {
                 var written = 0;
                 for (var i = 0; i < read; i++)
@@ -172,6 +199,11 @@ internal static class DataCopy
 
                     output[written++] = b;
                     previous = b;
+                }
+
+                if (throttle is not null)
+                {
+                    await throttle.WaitAsync(written, cancellationToken);
                 }
 
                 await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
@@ -188,13 +220,15 @@ internal static class DataCopy
     /// <summary>TYPE A upload: CRLF becomes LF; a lone CR is kept.</summary>
     private static async ValueTask CopyFromAsciiAsync(Stream source, Stream destination, ITransferProgress progress, CancellationToken cancellationToken)
     {
+        var throttle = progress.Throttle;
+        var size = Math.Min(BufferSize, throttle?.SliceSize ?? BufferSize);
         var input = ArrayPool<byte>.Shared.Rent(BufferSize);
         var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
         var pendingCr = false;
         try
         {
             int read;
-            while ((read = await source.ReadAsync(input.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while ((read = await source.ReadAsync(input.AsMemory(0, size), cancellationToken)) > 0)
             {
                 var written = 0;
                 for (var i = 0; i < read; i++)
@@ -221,6 +255,10 @@ internal static class DataCopy
                 progress.Reserve(written);
                 await destination.WriteAsync(output.AsMemory(0, written), cancellationToken);
                 progress.Progress(read);
+                if (throttle is not null)
+                {
+                    await throttle.WaitAsync(read, cancellationToken);
+                }
             }
 
             if (pendingCr)

@@ -8,4 +8,7 @@ internal interface ITransferProgress
 
     /// <summary>Called before <paramref name="count"/> more bytes are written: throws, cutting the transfer, when they would pass its limit.</summary>
     void Reserve(int count);
+
+    /// <summary>The rate limits the copy moves under, in slices with a wait before each; <see langword="null"/>: none.</summary>
+    TransferThrottle? Throttle { get; }
 }

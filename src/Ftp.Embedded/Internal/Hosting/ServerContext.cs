@@ -24,6 +24,8 @@ internal sealed class ServerContext
         Metrics.ObservePassivePorts(PassivePorts);
         Tls = new TlsContext(options.Tls, TimeProvider, Logger);
         TrustedProxies = Proxy.TrustedNetworks.From(options.Proxy.TrustedNetworks);
+        DownloadRate = options.Limits.MaxDownloadRate > 0 ? new TokenBucket(options.Limits.MaxDownloadRate, TimeProvider) : null;
+        UploadRate = options.Limits.MaxUploadRate > 0 ? new TokenBucket(options.Limits.MaxUploadRate, TimeProvider) : null;
     }
 
     public FtpServerOptions Options { get; }
@@ -52,6 +54,15 @@ internal sealed class ServerContext
     public Proxy.TrustedNetworks TrustedProxies { get; }
 
     public Security.BanList Bans { get; }
+
+    /// <summary>The server's download limit, shared by all sessions; <see langword="null"/>: none.</summary>
+    public TokenBucket? DownloadRate { get; }
+
+    /// <summary>The server's upload limit, shared by all sessions; <see langword="null"/>: none.</summary>
+    public TokenBucket? UploadRate { get; }
+
+    /// <summary>Logged-in sessions per user name, for <see cref="FtpUser.MaxSessions"/>.</summary>
+    public Connections.UserSessions UserSessions { get; } = new();
 
     /// <summary>The xferlog writer while the server runs with <see cref="FtpServerOptions.TransferLogPath"/> set.</summary>
     public TransferLog? TransferLog { get; private set; }

@@ -28,6 +28,7 @@ internal sealed class FtpMetrics : IDisposable
     private readonly Histogram<double> _transferDuration;
     private readonly Counter<long> _tlsHandshakes;
     private readonly Counter<long> _sessionsRefused;
+    private readonly Counter<long> _loginsRefused;
 
     public FtpMetrics(IMeterFactory? meterFactory)
     {
@@ -42,6 +43,7 @@ internal sealed class FtpMetrics : IDisposable
         _transferDuration = _meter.CreateHistogram("ftp.server.transfer.duration", "s", "How long file transfers take.", advice: DurationAdvice);
         _tlsHandshakes = _meter.CreateCounter<long>("ftp.server.tls.handshakes", "{handshake}", "TLS handshakes on control and data connections.");
         _sessionsRefused = _meter.CreateCounter<long>("ftp.server.sessions.refused", "{session}", "Connections refused with 421 before the greeting.");
+        _loginsRefused = _meter.CreateCounter<long>("ftp.server.logins.refused", "{login}", "Logins with the right password refused by the user's own limits.");
     }
 
     /// <summary>Counts a session in; returns whether it was, to pass to <see cref="SessionEnded"/> so the count stays balanced.</summary>
@@ -133,6 +135,15 @@ internal sealed class FtpMetrics : IDisposable
         }
     }
 
+    /// <summary>A login was refused by the user's limits; <paramref name="reason"/> is one of <see cref="LoginRefusalReason"/>.</summary>
+    public void LoginRefused(string reason)
+    {
+        if (_loginsRefused.Enabled)
+        {
+            _loginsRefused.Add(1, new KeyValuePair<string, object?>("ftp.refusal.reason", reason));
+        }
+    }
+
     public static string Direction(FtpTransferDirection direction) => direction == FtpTransferDirection.Upload ? "upload" : "download";
 
     public static string ReplyClass(int code) => code is >= 100 and < 600 ? ReplyClasses[code / 100] : ReplyClasses[0];
@@ -157,6 +168,16 @@ internal static class RefusalReason
 
     /// <summary><see cref="FtpProxyOptions.Required"/> and the connection is not from a trusted proxy.</summary>
     public const string ProxyUntrusted = "proxy_untrusted";
+}
+
+/// <summary>Values of the <c>ftp.refusal.reason</c> tag of <c>ftp.server.logins.refused</c>.</summary>
+internal static class LoginRefusalReason
+{
+    /// <summary>The user holds <see cref="FtpUser.MaxSessions"/> sessions already.</summary>
+    public const string MaxSessionsPerUser = "max_sessions_per_user";
+
+    /// <summary>The client's address is outside <see cref="FtpUser.AllowedNetworks"/>.</summary>
+    public const string Network = "network";
 }
 
 /// <summary>Values of the <c>ftp.transfer.outcome</c> tag and attribute.</summary>

@@ -31,8 +31,9 @@ internal sealed partial class FtpSession
 
     void ICommandContext.ExpectPassword(string userName) => _login = _login.ExpectPassword(userName);
 
-    void ICommandContext.LogIn(FtpUser user, IFtpFileSystem fileSystem)
+    void ICommandContext.LogIn(FtpUser user, IFtpFileSystem fileSystem, IDisposable? userSession)
     {
+        HoldUserSession(userSession);
         _login = _login.Succeeded(user, fileSystem);
         Info.User = user;
         _lastUserName = user.Name;
@@ -92,6 +93,7 @@ internal sealed partial class FtpSession
     {
         PrepareData(null);
         _login = _login.Reset();
+        HoldUserSession(null);
         Info.User = null;
         _settings = TransferSettings.Default;
     }

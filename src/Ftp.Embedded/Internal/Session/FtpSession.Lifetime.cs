@@ -98,6 +98,7 @@ internal sealed partial class FtpSession
         _closing = true;
         await SessionCloser.StopTransferAsync(_transfer).ConfigureAwait(false);
         PrepareData(null);
+        HoldUserSession(null);
         var cut = _aborted.IsCancellationRequested;
         await SessionCloser.CompletePipesAsync(_connection, cut, _replies, _reader).ConfigureAwait(false);
         await SessionCloser.ReleaseConnectionAsync(_connection, cut).ConfigureAwait(false);

@@ -32,7 +32,13 @@ internal sealed partial class FtpSession
         }
 
         _transfer?.Dispose();
-        var transfer = new Transfer(Context, request.OpeningText, Aborted) { Verb = _commandVerb, Binary = request.Binary, Limit = request.Limit };
+        var transfer = new Transfer(Context, request.OpeningText, Aborted)
+        {
+            Verb = _commandVerb,
+            Binary = request.Binary,
+            Limit = request.Limit,
+            Throttle = ThrottleFor(request.Direction, LoggedIn.User),
+        };
         _transfer = transfer;
         // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
         _commandHandedToTransfer = true;

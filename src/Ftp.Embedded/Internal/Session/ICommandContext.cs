@@ -44,8 +44,11 @@ internal interface ICommandContext
     /// <summary>USER: <paramref name="userName"/> waits for PASS.</summary>
     void ExpectPassword(string userName);
 
-    /// <summary>PASS accepted: logs <paramref name="user"/> in at the root of <paramref name="fileSystem"/>.</summary>
-    void LogIn(FtpUser user, IFtpFileSystem fileSystem);
+    /// <summary>
+    /// PASS accepted: logs <paramref name="user"/> in at the root of <paramref name="fileSystem"/>, holding
+    /// <paramref name="userSession"/> (the login's place under <see cref="FtpUser.MaxSessions"/>) until logout or the end.
+    /// </summary>
+    void LogIn(FtpUser user, IFtpFileSystem fileSystem, IDisposable? userSession);
 
     /// <summary>PASS rejected: back to USER; returns the failed attempts of this session so far.</summary>
     int RecordFailedLogin();

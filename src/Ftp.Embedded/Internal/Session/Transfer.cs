@@ -88,6 +88,9 @@ internal sealed class Transfer : ITransferProgress, IDisposable
     /// <summary>The most bytes an upload may write (the user's quota); <see cref="long.MaxValue"/> for none.</summary>
     public long Limit { get; set; } = long.MaxValue;
 
+    /// <summary>The rate limits of a file transfer; <see langword="null"/> for none (and for listings).</summary>
+    public TransferThrottle? Throttle { get; init; }
+
     /// <summary>Called before <paramref name="count"/> more bytes are written: cuts the transfer if they would pass <see cref="Limit"/>.</summary>
     public void Reserve(int count)
     {
