@@ -65,6 +65,9 @@ public sealed partial class SampleOptions
     /// <summary>With --system-users: the --root given on the command line, shared by every system user; null: each in its home.</summary>
     public string? SystemUsersSharedRoot { get; set; }
 
+    /// <summary>The --s3-* options; completed from configuration when the host is built.</summary>
+    public SampleS3Options S3 { get; } = new();
+
     /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
     private static readonly IList<string> AnonymousNames = new FtpAnonymousOptions().UserNames;
 
@@ -109,6 +112,13 @@ public sealed partial class SampleOptions
                                     anonymous and --user logins
           --system-users-pam-service NAME
                                     PAM service for --system-users (default ftp: /etc/pam.d/ftp must exist)
+          --s3-endpoint URL         serve files from this S3 endpoint (e.g. http://127.0.0.1:7480) instead of --root
+          --s3-bucket NAME          the bucket that holds the files: homes are keys home/NAME/, anonymous pub/
+          --s3-prefix PREFIX        a key prefix below which everything is stored (default: the bucket's root)
+          --s3-access-key KEY       the S3 access key
+          --s3-secret-key SECRET    the S3 secret key; prefer FTP__S3__SECRETKEY (a command line is visible to others)
+                                    Ftp:S3:Endpoint, Bucket, Prefix, AccessKey, SecretKey, StaleUploadAge and PartSize
+                                    may come from configuration or the environment instead
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -234,6 +244,8 @@ public sealed partial class SampleOptions
                         break;
                     case "--system-users-pam-service":
                         options.SystemUsersPamService = Value();
+                        break;
+                    case not null when arg.StartsWith("--s3-", StringComparison.Ordinal) && options.S3.TryParse(arg, Value):
                         break;
                     case var clientCertificate when SampleClientCertificates.TryParse(clientCertificate, Value, options):
                         break;

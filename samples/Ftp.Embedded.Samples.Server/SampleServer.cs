@@ -66,7 +66,13 @@ public static class SampleServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
-        if (!options.SystemUsers)
+        options.S3.Complete(builder.Configuration);
+        if (options.S3.Enabled && options.SystemUsers)
+        {
+            throw new InvalidOperationException("--system-users serves the machine's own files: it cannot be combined with --s3-* (or Ftp:S3); choose one.");
+        }
+
+        if (!options.S3.Enabled && !options.SystemUsers)
         {
             PrepareRoot(root, options, builder.Configuration);
         }
@@ -118,7 +124,7 @@ public static class SampleServer
             return builder.Build();
         }
 
-        ftp.UsePhysicalFileSystem(root);
+        UseFileSystem(ftp, options, root);
         if (options.Anonymous)
         {
             ftp.AddAnonymous();
@@ -132,6 +138,19 @@ public static class SampleServer
             }
         });
         return builder.Build();
+    }
+
+    /// <summary>S3 when any S3 setting is given (homes are then key prefixes home/NAME/ in the bucket), else the root directory.</summary>
+    private static void UseFileSystem(IFtpServerBuilder ftp, SampleOptions options, string root)
+    {
+        if (options.S3.Enabled)
+        {
+            ftp.UseS3FileSystem(options.S3.Apply);
+        }
+        else
+        {
+            ftp.UsePhysicalFileSystem(root);
+        }
     }
 
     /// <summary>--system-users: the machine's accounts through PAM, in their homes or sharing the --root given.</summary>
@@ -181,7 +200,9 @@ public static class SampleServer
         // FtpServer.EndPoints lists the control endpoints first, then the implicit-TLS ones.
         var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
         var control = host.Services.GetRequiredService<IOptions<FtpServerOptions>>().Value.Endpoints.Count;
-        var serving = !options.SystemUsers ? Path.GetFullPath(options.Root)
+        // S3: the endpoint, bucket and prefix, never a key.
+        var serving = options.S3.Enabled ? options.S3.Description
+            : !options.SystemUsers ? Path.GetFullPath(options.Root)
             : options.SystemUsersSharedRoot is { } shared ? $"{Path.GetFullPath(shared)} to the machine's accounts"
             : "the machine's accounts, each in its home directory";
         for (var i = 0; i < endPoints.Count; i++)
