@@ -247,7 +247,7 @@ public sealed partial class SampleOptions
                         break;
                     case not null when arg.StartsWith("--s3-", StringComparison.Ordinal) && options.S3.TryParse(arg, Value):
                         break;
-                    case var clientCertificate when SampleClientCertificates.TryParse(clientCertificate, Value, options):
+                    case not null when SampleClientCertificates.TryParse(arg, Value, options):
                         break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
