@@ -49,6 +49,12 @@ public sealed partial class SampleOptions
 
     public List<string> TrustedProxies { get; } = [];
 
+    /// <summary>--tls-client-ca (see <see cref="SampleClientCertificates"/>).</summary>
+    public string? TlsClientCa { get; set; }
+
+    /// <summary>--require-client-cert (see <see cref="SampleClientCertificates"/>).</summary>
+    public bool RequireClientCertificate { get; set; }
+
     public bool Help { get; set; }
 
     // System users (--system-users).
@@ -94,6 +100,9 @@ public sealed partial class SampleOptions
           --tls-self-signed         make a self-signed certificate in memory (local testing only)
           --implicit-tls-port N     also listen for implicit FTPS (TLS from the first byte) on this port
           --require-tls             users other than anonymous must use TLS for login and data
+          --tls-client-ca FILE      ask FTPS clients for a certificate of a CA in FILE (PEM); its CN names the
+                                    user it logs in without a password (USER NAME gets 232)
+          --require-client-cert     clients must present such a certificate (needs --tls-client-ca)
           --trusted-proxies CIDR[,CIDR...]
                                     accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
                                     address: their connections must start with it (default: none)
@@ -238,6 +247,8 @@ public sealed partial class SampleOptions
                         break;
                     case not null when arg.StartsWith("--s3-", StringComparison.Ordinal) && options.S3.TryParse(arg, Value):
                         break;
+                    case not null when SampleClientCertificates.TryParse(arg, Value, options):
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -263,6 +274,12 @@ public sealed partial class SampleOptions
         if ((options.ImplicitTlsPort is not null || options.RequireTls) && options.TlsCertificate is null && !options.TlsSelfSigned)
         {
             error.WriteLine("--implicit-tls-port and --require-tls need a certificate: give --tls-cert FILE (or --tls-self-signed for local testing).");
+            return null;
+        }
+
+        if (SampleClientCertificates.Problem(options) is { } clientCertificateProblem)
+        {
+            error.WriteLine(clientCertificateProblem);
             return null;
         }
 

@@ -115,6 +115,7 @@ public static class SampleServer
 
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
+            SampleClientCertificates.Configure(o.Tls, options);
         });
 
         if (options.SystemUsers)

@@ -36,6 +36,8 @@ public enum FtpReplyCode
     EnteringExtendedPassiveMode = 229,
     /// <summary>230: user logged in, proceed.</summary>
     LoggedIn = 230,
+    /// <summary>232: user logged in, authorized by security data exchange (RFC 4217 section 7: a client certificate).</summary>
+    LoggedInBySecurityData = 232,
     /// <summary>234: security data exchange complete (RFC 2228 AUTH).</summary>
     AuthOkay = 234,
     /// <summary>250: requested file action okay, completed.</summary>

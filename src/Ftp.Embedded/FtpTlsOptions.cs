@@ -42,6 +42,38 @@ public sealed class FtpTlsOptions
     /// <summary>Whether the requirements above apply to anonymous users too. Default false: anonymous may stay in clear text.</summary>
     public bool RequireForAnonymous { get; set; }
 
+    /// <summary>
+    /// Whether TLS clients are asked for a certificate. <see cref="FtpClientCertificateMode.Optional"/> and
+    /// <see cref="FtpClientCertificateMode.Required"/> need <see cref="ClientCertificateAuthorityPath"/>. A presented
+    /// certificate must chain to one of those authorities (and no other: the system store is not used), be within its
+    /// validity period and allow client authentication; revocation is not checked. Data connections under PROT P ask
+    /// for a certificate too and refuse one that differs from the control connection's. Default
+    /// <see cref="FtpClientCertificateMode.None"/>. Configuration key <c>Ftp:Tls:ClientCertificates</c>.
+    /// </summary>
+    public FtpClientCertificateMode ClientCertificates { get; set; }
+
+    /// <summary>
+    /// A PEM file with the certificate authorities client certificates must chain to (self-signed roots, and any
+    /// intermediates). Read on start, which fails when the file is missing, unreadable or holds no CA certificate.
+    /// Configuration key <c>Ftp:Tls:ClientCertificateAuthorityPath</c>.
+    /// </summary>
+    public string? ClientCertificateAuthorityPath { get; set; }
+
+    /// <summary>
+    /// Maps a client certificate to the user it stands for. When set, a session with a client certificate can log in
+    /// only as that user (530 otherwise, counted as a failed login). <see langword="null"/> (the default): certificates
+    /// only admit clients, and users log in with their passwords.
+    /// </summary>
+    public IFtpClientCertificateMapper? ClientCertificateMapper { get; set; }
+
+    /// <summary>
+    /// Whether USER alone logs in (232, RFC 4217) when the session's certificate maps to that user: the authenticators are
+    /// then asked with <see cref="FtpLoginContext.AuthenticatedByCertificate"/> set and no password. Needs
+    /// <see cref="ClientCertificateMapper"/>. Default false: the certificate and the password are both needed.
+    /// Configuration key <c>Ftp:Tls:AllowCertificateOnlyLogin</c>.
+    /// </summary>
+    public bool AllowCertificateOnlyLogin { get; set; }
+
     /// <summary>Whether a certificate is configured, which enables AUTH TLS and implicit endpoints.</summary>
     public bool IsEnabled => Certificate is not null || !string.IsNullOrEmpty(CertificatePath);
 }

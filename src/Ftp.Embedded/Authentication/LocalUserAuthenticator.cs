@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Ftp.Embedded;
 
-/// <summary>Checks the configured local users' PBKDF2 password hashes.</summary>
+/// <summary>
+/// Checks the configured local users' PBKDF2 password hashes. A certificate-only login
+/// (<see cref="FtpLoginContext.AuthenticatedByCertificate"/>) of a configured user needs no password.
+/// </summary>
 public sealed class LocalUserAuthenticator : IFtpAuthenticator
 {
     // Checked for unknown names too, so that the time a rejection takes does not tell which accounts exist.
@@ -31,6 +34,12 @@ public sealed class LocalUserAuthenticator : IFtpAuthenticator
     public async ValueTask<FtpUser?> AuthenticateAsync(FtpLoginContext login, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(login);
+        if (login.AuthenticatedByCertificate)
+        {
+            // The engine has checked that the session's client certificate maps to this name.
+            return _users.TryGetValue(login.UserName, out var known) ? ToFtpUser(known) : null;
+        }
+
         // PBKDF2 costs tens of milliseconds of CPU: run it on the thread pool, never on the thread that completed the
         // socket read (with inline socket completions that thread serves every connection).
         return await Task.Run(() =>

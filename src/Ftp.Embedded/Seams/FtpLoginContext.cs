@@ -22,4 +22,14 @@ public sealed class FtpLoginContext
 
     /// <summary>The session that logs in.</summary>
     public FtpSessionInfo Session { get; }
+
+    /// <summary>The session's validated TLS client certificate, or <see langword="null"/> when it has none.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate => Session.ClientCertificate;
+
+    /// <summary>
+    /// Whether the user gave no password because the session's client certificate maps to <see cref="UserName"/>
+    /// (<see cref="FtpTlsOptions.AllowCertificateOnlyLogin"/>): <see cref="Password"/> is empty, and an authenticator
+    /// that accepts such logins returns the user without checking a password.
+    /// </summary>
+    public bool AuthenticatedByCertificate { get; init; }
 }

@@ -31,6 +31,12 @@ public sealed class FtpSessionInfo
     /// <summary>The logged-in user, or <see langword="null"/> before login.</summary>
     public FtpUser? User { get; internal set; }
 
+    /// <summary>
+    /// The client certificate the control connection's TLS handshake presented and the server validated
+    /// (<see cref="FtpTlsOptions.ClientCertificates"/>), or <see langword="null"/>.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"#{Id} {RemoteEndPoint}";
 }

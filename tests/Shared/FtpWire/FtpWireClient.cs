@@ -281,6 +281,12 @@ public sealed partial class FtpWireClient : IAsyncDisposable, IDisposable
         _stream = await ClientTlsAsync(_stream, Timeout, cancellationToken);
     }
 
+    /// <summary>Starts TLS on the control connection and presents <paramref name="clientCertificate"/> when the server asks for one.</summary>
+    public async Task UpgradeToTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate, CancellationToken cancellationToken = default)
+    {
+        _stream = await ClientTlsAsync(_stream, clientCertificate, Timeout, cancellationToken);
+    }
+
     /// <summary>
     /// Starts TLS, or, when the server refuses or drops the handshake, goes on over the plain connection (what is
     /// left of it): false then.
@@ -304,14 +310,23 @@ public sealed partial class FtpWireClient : IAsyncDisposable, IDisposable
     /// (<see cref="DefaultTimeout"/> when not given). It accepts the tests' self-signed certificate, CN=localhost,
     /// whatever its chain. A failed handshake disposes <paramref name="inner"/>.
     /// </summary>
-    public static async Task<SslStream> ClientTlsAsync(Stream inner, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static Task<SslStream> ClientTlsAsync(Stream inner, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => ClientTlsAsync(inner, clientCertificate: null, timeout, cancellationToken);
+
+    /// <summary>As <see cref="ClientTlsAsync(Stream, TimeSpan?, CancellationToken)"/>, presenting <paramref name="clientCertificate"/> (with its key) when asked for one.</summary>
+    public static async Task<SslStream> ClientTlsAsync(
+        Stream inner, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false, static (_, certificate, _, _) => certificate?.Subject == "CN=localhost");
         var bound = timeout ?? DefaultTimeout;
         using var cts = Bounded(bound, cancellationToken);
         try
         {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, cts.Token);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, additionalCertificates: null, offline: true),
+            }, cts.Token);
             return ssl;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

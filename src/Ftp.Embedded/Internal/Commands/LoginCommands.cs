@@ -27,6 +27,11 @@ internal static partial class LoginCommands
             return;
         }
 
+        if (await CertificateLogin.UserAsync(ctx, request.Argument))
+        {
+            return;
+        }
+
         ctx.ExpectPassword(request.Argument);
         // 331 for every name: the reply does not tell which accounts exist.
         await ctx.ReplyAsync(FtpReplyCode.NeedPassword, IsAnonymousName(ctx, request.Argument)
@@ -48,10 +53,23 @@ internal static partial class LoginCommands
             return;
         }
 
-        var (answered, user, fileSystem, userSession) = await CheckCredentialsAsync(ctx, userName, request.Argument);
+        var (answered, user, fileSystem, userSession) = await CheckCredentialsAsync(ctx, new FtpLoginContext(userName, request.Argument, ctx.Info));
         if (answered)
         {
             return;
+        }
+
+        if (user is not null)
+        {
+            // TLS client certificates: none where one is required, or one that maps to another user, fail the login.
+            var certificate = await CertificateLogin.CheckAsync(ctx, user.Name);
+            if (certificate == CertificateLogin.Outcome.Answered)
+            {
+                userSession?.Dispose();
+                return;
+            }
+
+            user = certificate == CertificateLogin.Outcome.Permitted ? user : null;
         }
 
         if (user is not null && !ctx.Tls.Secure && TlsRequirements.RequiresTls(ctx, forData: false, anonymous: user.IsAnonymous))
@@ -75,10 +93,10 @@ internal static partial class LoginCommands
     /// the user's filesystem. A refusal (530) or a failure of either seam (421) is answered here, and the result says so;
     /// a login from outside the user's networks comes back without a user, as a failed login.
     /// </summary>
-    private static async ValueTask<(bool Answered, FtpUser? User, IFtpFileSystem? FileSystem, IDisposable? UserSession)> CheckCredentialsAsync(ICommandContext ctx, string userName, string password)
+    internal static async ValueTask<(bool Answered, FtpUser? User, IFtpFileSystem? FileSystem, IDisposable? UserSession)> CheckCredentialsAsync(ICommandContext ctx, FtpLoginContext login)
     {
         var context = ctx.Context;
-        var login = new FtpLoginContext(userName, password, ctx.Info);
+        var userName = login.UserName;
         FtpUser? user;
         IFtpFileSystem? fileSystem = null;
         IDisposable? userSession = null;
@@ -130,13 +148,15 @@ internal static partial class LoginCommands
         return (false, userSession is null ? null : user, fileSystem, userSession);
     }
 
-    private static async ValueTask LoginSucceededAsync(ICommandContext ctx, FtpUser user, IFtpFileSystem fileSystem, IDisposable? userSession, string userName)
+    internal static async ValueTask LoginSucceededAsync(
+        ICommandContext ctx, FtpUser user, IFtpFileSystem fileSystem, IDisposable? userSession, string userName, FtpReplyCode code = FtpReplyCode.LoggedIn)
     {
         var context = ctx.Context;
         ctx.LogIn(user, fileSystem, userSession);
         FtpLog.LoginSucceeded(context.Logger, ctx.Info.Id, user.Name);
         context.Events.RaiseLoginSucceeded(new FtpLoginEventArgs(ctx.Info, userName));
-        await ctx.ReplyAsync(FtpReplyCode.LoggedIn, user.IsAnonymous ? "Anonymous access granted, restrictions apply." : "User logged in, proceed.");
+        await ctx.ReplyAsync(code, user.IsAnonymous ? "Anonymous access granted, restrictions apply."
+            : code == FtpReplyCode.LoggedInBySecurityData ? "User logged in, authorized by security data exchange." : "User logged in, proceed.");
     }
 
     /// <summary>A rejected login: counted, logged, perhaps banned, delayed, then 530 (and 421 when it was one too many).</summary>

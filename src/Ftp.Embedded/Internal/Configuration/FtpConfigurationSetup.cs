@@ -113,6 +113,7 @@ internal sealed partial class FtpConfigurationSetup(IConfiguration? configuratio
         Bool(tls, "RequireForLogin", v => options.Tls.RequireForLogin = v);
         Bool(tls, "RequireForData", v => options.Tls.RequireForData = v);
         Bool(tls, "RequireForAnonymous", v => options.Tls.RequireForAnonymous = v);
+        BindClientCertificates(tls, options.Tls);
         foreach (var child in tls.GetSection("ImplicitEndpoints").GetChildren())
         {
             var value = child.Value ?? "";
@@ -120,6 +121,15 @@ internal sealed partial class FtpConfigurationSetup(IConfiguration? configuratio
                 ? endPoint
                 : throw Invalid(child.Path, value, "an address and port such as \"0.0.0.0:990\""));
         }
+    }
+
+    private static void BindClientCertificates(IConfigurationSection tls, FtpTlsOptions options)
+    {
+        Apply(tls, "ClientCertificates", "None, Optional or Required",
+            v => Enum.TryParse<FtpClientCertificateMode>(v, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !char.IsAsciiDigit(v.TrimStart()[0]) ? mode : (FtpClientCertificateMode?)null,
+            v => options.ClientCertificates = v);
+        String(tls, "ClientCertificateAuthorityPath", v => options.ClientCertificateAuthorityPath = v.Length == 0 ? null : v);
+        Bool(tls, "AllowCertificateOnlyLogin", v => options.AllowCertificateOnlyLogin = v);
     }
 
     public void Configure(FtpAnonymousOptions options)

@@ -40,6 +40,8 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
             failures.Add("Ftp:Tls requires TLS or has implicit endpoints but no certificate: set Tls.Certificate or Tls:CertificatePath.");
         }
 
+        failures.AddRange(ClientCertificateProblems(options.Tls));
+
         if (options.Hosts.Any(string.IsNullOrWhiteSpace))
         {
             failures.Add("Ftp:Hosts has an empty entry: list host names such as \"ftp.example.com\".");
@@ -88,5 +90,40 @@ internal sealed class FtpServerOptionsValidator : IValidateOptions<FtpServerOpti
         return directory is null || Directory.Exists(directory)
             ? null
             : $"is in a directory that does not exist ('{directory}'): create the directory or give another path.";
+    }
+
+    /// <summary>Client certificate settings that cannot work together; the CA file itself is read when the server starts.</summary>
+    private static IEnumerable<string> ClientCertificateProblems(FtpTlsOptions tls)
+    {
+        if (!Enum.IsDefined(tls.ClientCertificates))
+        {
+            yield return $"Ftp:Tls:ClientCertificates '{tls.ClientCertificates}' is not a mode: give None, Optional or Required.";
+        }
+        else if (tls.ClientCertificates != FtpClientCertificateMode.None)
+        {
+            if (!tls.IsEnabled)
+            {
+                yield return "Ftp:Tls:ClientCertificates needs TLS: set Tls.Certificate or Tls:CertificatePath.";
+            }
+
+            if (string.IsNullOrEmpty(tls.ClientCertificateAuthorityPath))
+            {
+                yield return "Ftp:Tls:ClientCertificateAuthorityPath is not set: give a PEM file with the certificate authorities that issue client certificates (Ftp:Tls:ClientCertificates needs it).";
+            }
+            else if (!File.Exists(tls.ClientCertificateAuthorityPath))
+            {
+                yield return $"Ftp:Tls:ClientCertificateAuthorityPath '{tls.ClientCertificateAuthorityPath}' does not exist: give a PEM file with the CA certificates.";
+            }
+        }
+
+        if (tls.AllowCertificateOnlyLogin && (tls.ClientCertificates == FtpClientCertificateMode.None || tls.ClientCertificateMapper is null))
+        {
+            yield return "Ftp:Tls:AllowCertificateOnlyLogin needs Tls:ClientCertificates (Optional or Required) and Tls.ClientCertificateMapper, which maps a certificate to its user.";
+        }
+
+        if (tls.ClientCertificateMapper is not null && tls.ClientCertificates == FtpClientCertificateMode.None)
+        {
+            yield return "Tls.ClientCertificateMapper is set but Ftp:Tls:ClientCertificates is None, so no certificate is ever asked for: set it to Optional or Required.";
+        }
     }
 }

@@ -21,7 +21,9 @@ internal sealed class ImplicitTlsMiddleware(ConnectionDelegate next, ServerConte
 
         try
         {
-            connection.Stream = await TlsHandshake.AuthenticateAsync(context, connection.Stream, dataConnection: false, stopping).ConfigureAwait(false);
+            var ssl = await TlsHandshake.AuthenticateAsync(context, connection.Stream, dataConnection: false, controlCertificate: null, stopping).ConfigureAwait(false);
+            connection.Stream = ssl;
+            connection.ClientCertificate = TlsHandshake.ClientCertificateOf(ssl);
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
         {

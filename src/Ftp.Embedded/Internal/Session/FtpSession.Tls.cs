@@ -24,7 +24,9 @@ internal sealed partial class FtpSession
         await _replies.CompleteAsync().ConfigureAwait(false);
         try
         {
-            _connection.Stream = await AuthenticateAsync(_connection.Stream).ConfigureAwait(false);
+            var ssl = await AuthenticateAsync(_connection.Stream).ConfigureAwait(false);
+            _connection.Stream = ssl;
+            Info.ClientCertificate = TlsHandshake.ClientCertificateOf(ssl);
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
         {
@@ -56,5 +58,5 @@ internal sealed partial class FtpSession
 
     /// <summary>Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout.</summary>
     private ValueTask<SslStream> AuthenticateAsync(Stream inner, bool dataConnection = false, CancellationToken cancellationToken = default)
-        => TlsHandshake.AuthenticateAsync(Context, inner, dataConnection, _aborted.Token, cancellationToken);
+        => TlsHandshake.AuthenticateAsync(Context, inner, dataConnection, Info.ClientCertificate, _aborted.Token, cancellationToken);
 }

@@ -47,7 +47,7 @@ internal sealed partial class FtpSession : ICommandContext
     {
         Context = context;
         _connection = connection;
-        Info = new FtpSessionInfo(connection.Id, connection.RemoteEndPoint, connection.LocalEndPoint);
+        Info = new FtpSessionInfo(connection.Id, connection.RemoteEndPoint, connection.LocalEndPoint) { ClientCertificate = connection.ClientCertificate };
         _replies = new ReplyChannel(context.TimeProvider, _aborted);
         _timeouts = new SessionTimeouts(context);
     }

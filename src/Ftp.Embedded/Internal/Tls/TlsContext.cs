@@ -20,6 +20,7 @@ internal sealed class TlsContext
     private readonly ILogger _logger;
     private readonly object _lock = new();
     private SslStreamCertificateContext? _context;
+    private ClientCertificateValidator? _clients;
     private DateTime _fileTime;
     private long _lastCheck;
 
@@ -37,22 +38,65 @@ internal sealed class TlsContext
     /// clients would refuse fails the start with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>
     /// that names the setting.
     /// </summary>
-    public void Validate() => _ = GetCertificateContext();
+    public void Validate()
+    {
+        _ = GetCertificateContext();
+        _ = ClientValidator();
+    }
 
     /// <summary>
     /// Options for one handshake. Data connections use TLS 1.2: a TLS 1.3 server sends session tickets after the
     /// handshake, and a client that uploads, sends close_notify and closes without reading them (curl does) makes the
     /// kernel reset the connection and drop the tail of the upload before the server has read it. SslStream offers no
     /// way to send zero tickets; TLS 1.2 delivers them inside the handshake. The control connection uses 1.2 or 1.3.
+    /// With client certificates on, both ask for one: see <see cref="ClientCertificatePolicy"/>.
     /// </summary>
-    public SslServerAuthenticationOptions CreateOptions(bool dataConnection) => new()
+    /// <param name="dataConnection">Whether this is a data connection.</param>
+    /// <param name="controlCertificate">For a data connection: the control connection's client certificate, if any.</param>
+    public SslServerAuthenticationOptions CreateOptions(bool dataConnection, X509Certificate2? controlCertificate = null)
     {
-        ServerCertificateContext = GetCertificateContext(),
-        EnabledSslProtocols = dataConnection ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
-        ClientCertificateRequired = false,
-        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        AllowTlsResume = !dataConnection,
-    };
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = GetCertificateContext(),
+            EnabledSslProtocols = dataConnection ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
+            ClientCertificateRequired = false,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            AllowTlsResume = !dataConnection,
+        };
+        if (_options.ClientCertificates != FtpClientCertificateMode.None)
+        {
+            var policy = new ClientCertificatePolicy(_options.ClientCertificates, ClientValidator()!, _logger);
+            options.ClientCertificateRequired = true;
+            options.RemoteCertificateValidationCallback = dataConnection
+                ? (_, certificate, _, _) => policy.AcceptData(certificate, controlCertificate)
+                : (_, certificate, _, _) => policy.AcceptControl(certificate);
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// With client certificates on, the CertificateRequest names the configured CAs, so that a client with several
+    /// certificates picks the right one. Windows cannot send a list built from a collection; nothing is sent there.
+    /// </summary>
+    private SslCertificateTrust? ClientTrust()
+        => ClientValidator() is { } validator && !OperatingSystem.IsWindows()
+            ? SslCertificateTrust.CreateForX509Collection(validator.Authorities, sendTrustInHandshake: true)
+            : null;
+
+    /// <summary>The client certificate validator, loaded once; <see langword="null"/> when client certificates are off.</summary>
+    private ClientCertificateValidator? ClientValidator()
+    {
+        if (_options.ClientCertificates == FtpClientCertificateMode.None)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            return _clients ??= ClientCertificateValidator.Load(_options.ClientCertificateAuthorityPath, _time);
+        }
+    }
 
     private SslStreamCertificateContext GetCertificateContext()
     {
@@ -72,7 +116,7 @@ internal sealed class TlsContext
                     _fileTime = fileTime;
                     try
                     {
-                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true);
+                        _context = SslStreamCertificateContext.Create(CertificateLoader.Load(_options, path), additionalCertificates: null, offline: true, ClientTrust());
                     }
                     catch (OptionsValidationException ex) when (_context is not null)
                     {
@@ -85,7 +129,7 @@ internal sealed class TlsContext
             else if (_context is null)
             {
                 CertificateLoader.Check(_options.Certificate!, "Tls.Certificate");
-                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true);
+                _context = SslStreamCertificateContext.Create(_options.Certificate!, additionalCertificates: null, offline: true, ClientTrust());
             }
 
             return _context;

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Ftp.Embedded.Internal.Hosting;
 
 namespace Ftp.Embedded.Internal.Tls;
@@ -8,17 +9,18 @@ internal static class TlsHandshake
 {
     /// <summary>
     /// Runs the handshake over <paramref name="inner"/> within <see cref="FtpServerLimits.TlsHandshakeTimeout"/> or until
-    /// a token fires; counts it in the metrics. On failure <paramref name="inner"/> is disposed with the TLS stream.
+    /// a token fires; counts it in the metrics. <paramref name="controlCertificate"/>: for a data connection, the control
+    /// connection's client certificate, the only one the data connection may present. On failure <paramref name="inner"/> is disposed with the TLS stream.
     /// </summary>
     public static async ValueTask<SslStream> AuthenticateAsync(
-        ServerContext context, Stream inner, bool dataConnection, CancellationToken first, CancellationToken second = default)
+        ServerContext context, Stream inner, bool dataConnection, X509Certificate2? controlCertificate, CancellationToken first, CancellationToken second = default)
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(first, second);
         timeout.CancelAfter(context.Options.Limits.TlsHandshakeTimeout);
         try
         {
-            await ssl.AuthenticateAsServerAsync(context.Tls.CreateOptions(dataConnection), timeout.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(context.Tls.CreateOptions(dataConnection, controlCertificate), timeout.Token).ConfigureAwait(false);
             context.Metrics.TlsHandshake(dataConnection, succeeded: true);
             return ssl;
         }
@@ -29,4 +31,8 @@ internal static class TlsHandshake
             throw;
         }
     }
+
+    /// <summary>The validated client certificate of a finished control handshake (a copy the session owns), or <see langword="null"/>.</summary>
+    public static X509Certificate2? ClientCertificateOf(SslStream ssl)
+        => ssl.RemoteCertificate is { } certificate ? ClientCertificatePolicy.Copy(certificate) : null;
 }

@@ -43,6 +43,9 @@ internal abstract class FtpConnection : IAsyncDisposable
     /// <summary>Whether <see cref="Stream"/> is encrypted (implicit FTPS or AUTH TLS).</summary>
     public bool IsSecure { get; set; }
 
+    /// <summary>The validated TLS client certificate of an implicit-FTPS handshake, if the client presented one.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
+
     /// <summary>Runs <paramref name="callback"/> once when the protocol on this connection is over (see <see cref="EndProtocol"/>).</summary>
     public void OnProtocolEnded(Action callback) => _protocolEnded += callback;
 
