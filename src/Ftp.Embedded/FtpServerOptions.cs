@@ -50,4 +50,12 @@ public sealed class FtpServerOptions
     /// and the drop is logged. Configuration key <c>Ftp:TransferLogPath</c>.
     /// </summary>
     public string? TransferLogPath { get; set; }
+
+    /// <summary>
+    /// Whether clients may compress data connections with <c>MODE Z</c> (zlib, as proftpd's mod_deflate and lftp use it;
+    /// FEAT lists it). Default <see langword="true"/>; when <see langword="false"/>, <c>MODE Z</c> is answered with 504.
+    /// Compression costs server CPU per transferred byte (see <c>docs/configuration.md</c>). Configuration key
+    /// <c>Ftp:AllowModeZ</c>.
+    /// </summary>
+    public bool AllowModeZ { get; set; } = true;
 }
