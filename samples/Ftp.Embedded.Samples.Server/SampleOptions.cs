@@ -51,6 +51,17 @@ public sealed partial class SampleOptions
 
     public bool Help { get; set; }
 
+    // System users (--system-users).
+    public bool SystemUsers { get; set; }
+
+    public string? SystemUsersPamService { get; set; }
+
+    /// <summary>With --system-users: the --root given on the command line, shared by every system user; null: each in its home.</summary>
+    public string? SystemUsersSharedRoot { get; set; }
+
+    /// <summary>The --s3-* options; completed from configuration when the host is built.</summary>
+    public SampleS3Options S3 { get; } = new();
+
     /// <summary>The names anonymous login answers for by default; configuration may change them (the server then checks).</summary>
     private static readonly IList<string> AnonymousNames = new FtpAnonymousOptions().UserNames;
 
@@ -86,6 +97,19 @@ public sealed partial class SampleOptions
           --trusted-proxies CIDR[,CIDR...]
                                     accept the PROXY protocol (v1, v2) from these networks, e.g. HAProxy's
                                     address: their connections must start with it (default: none)
+          --system-users            the machine's accounts log in (Linux, as root): passwords checked by PAM,
+                                    each user jailed to its home directory (or all sharing --root DIR when
+                                    given), every file operation with the user's own permissions; replaces
+                                    anonymous and --user logins
+          --system-users-pam-service NAME
+                                    PAM service for --system-users (default ftp: /etc/pam.d/ftp must exist)
+          --s3-endpoint URL         serve files from this S3 endpoint (e.g. http://127.0.0.1:7480) instead of --root
+          --s3-bucket NAME          the bucket that holds the files: homes are keys home/NAME/, anonymous pub/
+          --s3-prefix PREFIX        a key prefix below which everything is stored (default: the bucket's root)
+          --s3-access-key KEY       the S3 access key
+          --s3-secret-key SECRET    the S3 secret key; prefer FTP__S3__SECRETKEY (a command line is visible to others)
+                                    Ftp:S3:Endpoint, Bucket, Prefix, AccessKey, SecretKey, StaleUploadAge and PartSize
+                                    may come from configuration or the environment instead
           --help                    show this help
 
         Settings also come from appsettings.json (section "Ftp") and environment variables (Ftp__Limits__IdleTimeout=60).
@@ -206,6 +230,14 @@ public sealed partial class SampleOptions
                     case "--trusted-proxies":
                         options.TrustedProxies.AddRange(ParseNetworks(Value()));
                         break;
+                    case "--system-users":
+                        options.SystemUsers = true;
+                        break;
+                    case "--system-users-pam-service":
+                        options.SystemUsersPamService = Value();
+                        break;
+                    case not null when arg.StartsWith("--s3-", StringComparison.Ordinal) && options.S3.TryParse(arg, Value):
+                        break;
                     default:
                         throw new FormatException($"Unknown option '{args[i]}'. Run with --help to see the options.");
                 }
@@ -215,6 +247,11 @@ public sealed partial class SampleOptions
                 error.WriteLine(ex.Message);
                 return null;
             }
+        }
+
+        if (!CheckSystemUsers(options, args, error))
+        {
+            return null;
         }
 
         if (options.Anonymous && options.Users.FirstOrDefault(u => AnonymousNames.Contains(u.Name, StringComparer.OrdinalIgnoreCase)) is { } shadowed)
@@ -230,6 +267,31 @@ public sealed partial class SampleOptions
         }
 
         return options;
+    }
+
+    /// <summary>--system-users replaces anonymous and --user logins; --root, when given, becomes the users' shared root.</summary>
+    private static bool CheckSystemUsers(SampleOptions options, IReadOnlyList<string> args, TextWriter error)
+    {
+        if (options.SystemUsersPamService is not null && !options.SystemUsers)
+        {
+            error.WriteLine("--system-users-pam-service needs --system-users.");
+            return false;
+        }
+
+        if (!options.SystemUsers)
+        {
+            return true;
+        }
+
+        if (options.Users.Count > 0 || args.Contains("--anonymous"))
+        {
+            error.WriteLine("--system-users lets only the machine's accounts log in: leave out --user and --anonymous.");
+            return false;
+        }
+
+        options.Anonymous = false;
+        options.SystemUsersSharedRoot = args.Any(a => a == "--root" || a.StartsWith("--root=", StringComparison.Ordinal)) ? options.Root : null;
+        return true;
     }
 
     private static int PositiveInt(string option, string text)

@@ -66,7 +66,16 @@ public static class SampleServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         customize?.Invoke(builder);
         var root = Path.GetFullPath(options.Root);
-        PrepareRoot(root, options, builder.Configuration);
+        options.S3.Complete(builder.Configuration);
+        if (options.S3.Enabled && options.SystemUsers)
+        {
+            throw new InvalidOperationException("--system-users serves the machine's own files: it cannot be combined with --s3-* (or Ftp:S3); choose one.");
+        }
+
+        if (!options.S3.Enabled && !options.SystemUsers)
+        {
+            PrepareRoot(root, options, builder.Configuration);
+        }
 
         var hasEndpoints = builder.Configuration.GetSection("Ftp:Endpoints").GetChildren().Any();
         var ftp = builder.Services.AddFtpServer(o =>
@@ -106,8 +115,15 @@ public static class SampleServer
 
             o.Tls.RequireForLogin |= options.RequireTls;
             o.Tls.RequireForData |= options.RequireTls;
-        }).UsePhysicalFileSystem(root);
+        });
 
+        if (options.SystemUsers)
+        {
+            UseSystemUsers(ftp, options);
+            return builder.Build();
+        }
+
+        UseFileSystem(ftp, options, root);
         if (options.Anonymous)
         {
             ftp.AddAnonymous();
@@ -121,6 +137,34 @@ public static class SampleServer
             }
         });
         return builder.Build();
+    }
+
+    /// <summary>S3 when any S3 setting is given (homes are then key prefixes home/NAME/ in the bucket), else the root directory.</summary>
+    private static void UseFileSystem(IFtpServerBuilder ftp, SampleOptions options, string root)
+    {
+        if (options.S3.Enabled)
+        {
+            ftp.UseS3FileSystem(options.S3.Apply);
+        }
+        else
+        {
+            ftp.UsePhysicalFileSystem(root);
+        }
+    }
+
+    /// <summary>--system-users: the machine's accounts through PAM, in their homes or sharing the --root given.</summary>
+    private static void UseSystemUsers(IFtpServerBuilder ftp, SampleOptions options)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("--system-users works on Linux only.");
+        }
+
+        ftp.UseSystemUsers(o =>
+        {
+            o.PamService = options.SystemUsersPamService ?? o.PamService;
+            o.SharedRoot = options.SystemUsersSharedRoot is { } shared ? Path.GetFullPath(shared) : null;
+        });
     }
 
     /// <summary>Creates the root with pub/readme.txt when missing, and any missing pub/ and home folders.</summary>
@@ -155,11 +199,21 @@ public static class SampleServer
         // FtpServer.EndPoints lists the control endpoints first, then the implicit-TLS ones.
         var endPoints = host.Services.GetRequiredService<FtpServer>().EndPoints;
         var control = host.Services.GetRequiredService<IOptions<FtpServerOptions>>().Value.Endpoints.Count;
+        // S3: the endpoint, bucket and prefix, never a key.
+        var serving = options.S3.Enabled ? options.S3.Description
+            : !options.SystemUsers ? Path.GetFullPath(options.Root)
+            : options.SystemUsersSharedRoot is { } shared ? $"{Path.GetFullPath(shared)} to the machine's accounts"
+            : "the machine's accounts, each in its home directory";
         for (var i = 0; i < endPoints.Count; i++)
         {
             output.WriteLine(i < control
-                ? $"FTP server listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}"
-                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {Path.GetFullPath(options.Root)}");
+                ? $"FTP server listening on {endPoints[i]} serving {serving}"
+                : $"FTPS (implicit TLS) listening on {endPoints[i]} serving {serving}");
+        }
+
+        if (options.SystemUsers)
+        {
+            output.WriteLine($"  system users: passwords checked by PAM service '{options.SystemUsersPamService ?? "ftp"}', files accessed with each user's own ids");
         }
 
         if (options.Anonymous)
