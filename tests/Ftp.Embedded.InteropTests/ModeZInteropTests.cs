@@ -30,6 +30,18 @@ public sealed class ModeZInteropTests(InteropServer server) : IClassFixture<Inte
         var trace = await File.ReadAllTextAsync(log);
         trace.Should().Contain("---> MODE Z").And.Contain("<--- 200 Mode set to Z.");
         trace.Should().NotContain("<--- 5", "no command was refused");
+
+        // Resuming: REST is refused in MODE Z (504), and lftp falls back to the whole file.
+        await File.WriteAllBytesAsync(Path.Combine(back, "random.bin"), random[..100_000]);
+        var resumeLog = Path.Combine(local, "resume.log");
+        (await Client.RunAsync("lftp",
+        [
+            "-c",
+            $"set cmd:fail-exit yes; set net:max-retries 2; set net:timeout 20; set ftp:ssl-allow no; set ftp:use-mode-z true; " +
+            $"debug -o {resumeLog} 5; open -u alice,secret -p {server.Port} 127.0.0.1; get -c lz-random.bin -o {back}/random.bin",
+        ])).ShouldSucceed();
+        (await File.ReadAllBytesAsync(Path.Combine(back, "random.bin"))).Should().Equal(random);
+        (await File.ReadAllTextAsync(resumeLog)).Should().Contain("---> REST 100000").And.Contain("<--- 504 REST is not available in MODE Z");
     }
 
     [Fact]
