@@ -101,6 +101,47 @@ public sealed class ModeZTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Under_PROT_P_the_zlib_stream_runs_inside_TLS()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Tls.Certificate = TestCertificate.Instance);
+        var content = Content(2 * 1024 * 1024 + 9, compressible: true);
+        await using var client = await server.ConnectAsync();
+        await client.ExpectAsync("AUTH TLS", 234);
+        await client.UpgradeToTlsAsync();
+        await client.ExpectAsync("USER alice", 331);
+        await client.ExpectAsync("PASS secret", 230);
+        await client.ExpectAsync("PBSZ 0", 200);
+        await client.ExpectAsync("PROT P", 200);
+        await client.ExpectAsync("TYPE I", 200);
+        await client.ExpectAsync("MODE Z", 200);
+
+        using (var socket = await client.OpenPassiveAsync())
+        {
+            await client.SendAsync("STOR tls.bin");
+            await using var tls = await FtpTestClient.ClientTlsAsync(new NetworkStream(socket, ownsSocket: false));
+            await client.ExpectAsync(150);
+            await tls.WriteAsync(Deflate(content, 6));
+            await tls.ShutdownAsync();
+            await tls.CopyToAsync(Stream.Null);
+        }
+
+        await client.ExpectAsync(226);
+        SameBytes(await server.ReadFileAsync("/home/alice/tls.bin"), content);
+
+        using (var socket = await client.OpenPassiveAsync())
+        {
+            await client.SendAsync("RETR tls.bin");
+            await using var tls = await FtpTestClient.ClientTlsAsync(new NetworkStream(socket, ownsSocket: false));
+            await client.ExpectAsync(150);
+            using var wire = new MemoryStream();
+            await tls.CopyToAsync(wire);
+            await client.ExpectAsync(226);
+            wire.Length.Should().BeLessThan(content.Length / 20);
+            SameBytes(Inflate(wire.ToArray()), content);
+        }
+    }
+
+    [Fact]
     public async Task Listings_are_compressed_too()
     {
         await _server.WriteFileAsync("/home/alice/one.txt", [1]);

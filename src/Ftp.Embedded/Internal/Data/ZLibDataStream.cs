@@ -116,8 +116,8 @@ internal sealed class ZLibDataStream : Stream
     public override async ValueTask DisposeAsync()
     {
         // The connection closes first, so a compressor left unfinished cannot end a cut transfer with a valid trailer.
+        // base.DisposeAsync runs Dispose(true), which frees zlib's state.
         await _inner.DisposeAsync().ConfigureAwait(false);
-        DisposeZLib();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
