@@ -5,6 +5,7 @@ namespace Ftp.Embedded.Testing;
 public abstract partial class FtpFileSystemConformanceTests
 {
     private static readonly string[] SpacePaths = ["/", "/d", "/d/f"];
+    private static readonly int[] Modes = [0b110_100_000, 0b111_101_101];
 
     /// <summary>
     /// <see cref="FtpFileSystemCapabilities.ModificationTime"/> is declared exactly when the filesystem implements
@@ -35,6 +36,52 @@ public abstract partial class FtpFileSystemConformanceTests
     public Task AtomicUploads_is_declared_exactly_when_implemented() => RunAsync((fs, ct) =>
         Declared(fs, FtpFileSystemCapabilities.AtomicUploads, fs is IFtpAtomicUploadFileSystem, nameof(IFtpAtomicUploadFileSystem),
             "STOR would fall back to a temporary file and a rename", "the provider would not say that its uploads replace files only when complete"));
+
+    /// <summary>
+    /// <see cref="FtpFileSystemCapabilities.UnixMode"/> is declared exactly when the filesystem implements
+    /// <see cref="IFtpUnixModeFileSystem"/>: SITE HELP lists CHMOD from the declaration, SITE CHMOD calls the interface.
+    /// </summary>
+    /// <returns>The check.</returns>
+    [Fact]
+    public Task UnixMode_is_declared_exactly_when_implemented() => RunAsync((fs, ct) =>
+        Declared(fs, FtpFileSystemCapabilities.UnixMode, fs is IFtpUnixModeFileSystem, nameof(IFtpUnixModeFileSystem),
+            "SITE HELP would offer CHMOD and SITE CHMOD would answer 502", "SITE HELP would not offer CHMOD"));
+
+    /// <summary>
+    /// <see cref="FtpFileSystemCapabilities.StoredHashes"/> is declared exactly when the filesystem implements
+    /// <see cref="IFtpStoredHashFileSystem"/>, which HASH and XCRC/XMD5/XSHA* ask before they read a whole file.
+    /// </summary>
+    /// <returns>The check.</returns>
+    [Fact]
+    public Task StoredHashes_is_declared_exactly_when_implemented() => RunAsync((fs, ct) =>
+        Declared(fs, FtpFileSystemCapabilities.StoredHashes, fs is IFtpStoredHashFileSystem, nameof(IFtpStoredHashFileSystem),
+            "HASH would read every file although the provider says it keeps hashes", "the provider would not say that it keeps hashes"));
+
+    /// <summary>
+    /// With <see cref="IFtpUnixModeFileSystem"/>: a mode set with <c>SetUnixModeAsync</c> (SITE CHMOD) is what
+    /// <c>GetInfoAsync</c> reports afterwards, when it reports a mode at all.
+    /// </summary>
+    /// <returns>The check.</returns>
+    [Fact]
+    public Task Unix_modes_round_trip() => RunAsync(async (fs, ct) =>
+    {
+        if (fs is not IFtpUnixModeFileSystem setter)
+        {
+            return;
+        }
+
+        await Check.WriteAsync(fs, "/m.txt", "m", ct);
+        foreach (var mode in Modes)
+        {
+            var call = $"SetUnixModeAsync(\"/m.txt\", {Convert.ToString(mode, 8)})";
+            await Check.Step(call, () => setter.SetUnixModeAsync("/m.txt", mode, ct).AsTask());
+            var info = await Check.InfoAsync(fs, "/m.txt", ct) ?? throw Check.Failure($"GetInfoAsync(\"/m.txt\") returned null after {call}.");
+            if (info.UnixMode is { } reported && (reported & 0b111_111_111) != mode)
+            {
+                throw Check.Failure($"GetInfoAsync(\"/m.txt\").UnixMode is {Convert.ToString(reported, 8)} after {call}.");
+            }
+        }
+    });
 
     /// <summary>
     /// With <see cref="IFtpModificationTimeFileSystem"/>: a time set with <c>SetLastWriteTimeAsync</c> (MFMT) is what

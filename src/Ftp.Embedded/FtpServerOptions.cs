@@ -58,4 +58,12 @@ public sealed class FtpServerOptions
     /// <c>Ftp:AllowModeZ</c>.
     /// </summary>
     public bool AllowModeZ { get; set; } = true;
+
+    /// <summary>
+    /// Whether <c>SITE CHMOD</c> may change permission bits (0 to 0777) on filesystems that can (the disk filesystem does, on
+    /// Unix): <see langword="true"/> by default, as in proftpd and vsftpd; lftp's <c>mirror -R</c> sends it for every file.
+    /// Turn it off when users must not make their files readable or writable for other accounts of the host: SITE CHMOD
+    /// then answers 502 and SITE HELP does not list it. Configuration key <c>Ftp:AllowSiteChmod</c>.
+    /// </summary>
+    public bool AllowSiteChmod { get; set; } = true;
 }

@@ -104,7 +104,7 @@ public sealed class ControlChannelTests : IAsyncLifetime
         await using var client = await _server.LoginAsync();
         (await client.ExpectAsync("FOO bar", 500)).Text.Should().Be("'FOO': command not understood.");
         await client.ExpectAsync("SMNT /x", 502);
-        await client.ExpectAsync("XCRC x", 502);
+        await client.ExpectAsync("MFF x", 502);
     }
 
     [Fact]

@@ -147,4 +147,30 @@ public static class FtpServerBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IFtpQuota, T>());
         return builder;
     }
+
+    /// <summary>
+    /// Adds a SITE command of the application's own: <c>SITE NAME arguments</c> calls <paramref name="handler"/> and
+    /// sends the reply it returns. It runs only after login; it is cancelled after <see cref="FtpServerLimits.DataStallTimeout"/>
+    /// or when the session ends; an exception or a missed deadline is logged and answered with 451. SITE HELP lists it.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">
+    /// The command's name, 1 to 32 ASCII letters, digits, '-' or '_', case-insensitive. CHMOD, UTIME and HELP are built in:
+    /// taking one of them, or a name twice, fails the server's start with a message that names it.
+    /// </param>
+    /// <param name="handler">
+    /// Called with the request (user, argument, session) and a token; returns the reply (<see cref="FtpSiteReply.Ok"/>,
+    /// <see cref="FtpSiteReply.Create"/>). Check the user's rights here: the engine checks only that someone is logged in.
+    /// </param>
+    /// <param name="syntax">What SITE HELP shows for it, without the leading <c>SITE</c> (for example <c>REINDEX [&lt;path&gt;]</c>); <see langword="null"/>: the name.</param>
+    /// <returns>The builder.</returns>
+    public static IFtpServerBuilder AddSiteCommand(this IFtpServerBuilder builder, string name,
+        Func<FtpSiteCommandContext, CancellationToken, ValueTask<FtpSiteReply>> handler, string? syntax = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        builder.Services.AddSingleton(new Ftp.Embedded.Internal.Commands.SiteCommandRegistration(name, handler, syntax));
+        return builder;
+    }
 }

@@ -54,6 +54,7 @@ public static class FtpServerServiceCollectionExtensions
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             MeterFactory = sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             Quota = sp.GetService<IFtpQuota>(),
+            SiteCommands = sp.GetServices<Ftp.Embedded.Internal.Commands.SiteCommandRegistration>().ToArray(),
         });
     }
 }

@@ -4,8 +4,8 @@ namespace Ftp.Embedded;
 public sealed partial class InMemoryFileSystem
 {
     private static FtpFileInfo Describe(InMemoryNode node, string name) => node is InMemoryFile file
-        ? new FtpFileInfo(name, false, file.Content.Length, node.Modified)
-        : new FtpFileInfo(name, true, 0, node.Modified);
+        ? new FtpFileInfo(name, false, file.Content.Length, node.Modified) { UnixMode = node.UnixMode }
+        : new FtpFileInfo(name, true, 0, node.Modified) { UnixMode = node.UnixMode };
 
     private InMemoryNode? Find(string full)
     {

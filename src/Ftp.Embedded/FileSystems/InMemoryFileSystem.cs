@@ -7,7 +7,7 @@ namespace Ftp.Embedded;
 /// 64 KiB chunks; a reader sees the file as it was when it was opened, a writer's content becomes visible when it is
 /// flushed or disposed.
 /// </summary>
-public sealed partial class InMemoryFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAtomicUploadFileSystem
+public sealed partial class InMemoryFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAtomicUploadFileSystem, IFtpUnixModeFileSystem
 {
     private readonly InMemoryStore _store;
     private readonly string _root;
@@ -233,6 +233,20 @@ public sealed partial class InMemoryFileSystem : IFtpFileSystem, IFtpModificatio
         lock (_store.Lock)
         {
             (Find(Full(path)) ?? throw new FileNotFoundException($"No file '{path}'.")).Modified = lastWriteTime;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Kept with the entry and reported as <see cref="FtpFileInfo.UnixMode"/>; nothing enforces it.</remarks>
+    public ValueTask SetUnixModeAsync(string path, int mode, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(mode);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mode, 511);
+        lock (_store.Lock)
+        {
+            (Find(Full(path)) ?? throw new FileNotFoundException($"No file or directory '{path}'.")).UnixMode = mode;
         }
 
         return ValueTask.CompletedTask;

@@ -15,7 +15,7 @@ public sealed class InMemoryFileSystemProvider : IFtpFileSystemProvider
     public InMemoryFileSystem FileSystem { get; }
 
     /// <inheritdoc/>
-    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads;
+    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads | FtpFileSystemCapabilities.UnixMode;
 
     /// <inheritdoc/>
     public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ internal abstract class InMemoryNode(string name, DateTimeOffset modified)
     public string Name { get; set; } = name;
 
     public DateTimeOffset Modified { get; set; } = modified;
+
+    /// <summary>The permission bits SITE CHMOD set, or <see langword="null"/> for the listing default.</summary>
+    public int? UnixMode { get; set; }
 }
 
 internal sealed class InMemoryDirectory(string name, DateTimeOffset modified) : InMemoryNode(name, modified)

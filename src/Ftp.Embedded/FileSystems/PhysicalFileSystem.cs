@@ -6,7 +6,8 @@ namespace Ftp.Embedded;
 /// A filesystem over a host directory, jailed to it: every virtual path maps below the root, and a symbolic link whose
 /// target lies outside the root is treated as missing.
 /// </summary>
-public sealed partial class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAvailableSpaceFileSystem, IFtpAtomicUploadFileSystem
+public sealed partial class PhysicalFileSystem : IFtpFileSystem, IFtpModificationTimeFileSystem, IFtpAvailableSpaceFileSystem, IFtpAtomicUploadFileSystem,
+    IFtpUnixModeFileSystem
 {
     private readonly PathJail _jail;
 
@@ -196,6 +197,21 @@ public sealed partial class PhysicalFileSystem : IFtpFileSystem, IFtpModificatio
             File.SetLastWriteTimeUtc(host, lastWriteTime.UtcDateTime);
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>With <see cref="File.SetUnixFileMode(string, UnixFileMode)"/>; on Windows it throws <see cref="PlatformNotSupportedException"/> (502).</remarks>
+    public ValueTask SetUnixModeAsync(string path, int mode, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(mode);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mode, 511);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Unix permission bits cannot be set on Windows.");
+        }
+
+        File.SetUnixFileMode(_jail.MapExisting(path), (UnixFileMode)mode);
         return ValueTask.CompletedTask;
     }
 

@@ -26,7 +26,8 @@ public sealed class PhysicalFileSystemProvider : IFtpFileSystemProvider, IFtpSta
 
     /// <inheritdoc/>
     public FtpFileSystemCapabilities Capabilities
-        => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AvailableSpace | FtpFileSystemCapabilities.AtomicUploads;
+        => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AvailableSpace | FtpFileSystemCapabilities.AtomicUploads
+           | FtpFileSystemCapabilities.UnixMode;
 
     /// <inheritdoc/>
     public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)

@@ -21,4 +21,13 @@ public enum FtpFileSystemCapabilities
     /// file visible only when the upload is committed, so the engine writes no temporary file and renames nothing.
     /// </summary>
     AtomicUploads = 4,
+
+    /// <summary>The filesystems implement <see cref="IFtpUnixModeFileSystem"/>: <c>SITE CHMOD</c> changes permission bits.</summary>
+    UnixMode = 8,
+
+    /// <summary>
+    /// The filesystems implement <see cref="IFtpStoredHashFileSystem"/>: HASH and XCRC/XMD5/XSHA* ask them for a stored hash
+    /// of a whole file before reading it.
+    /// </summary>
+    StoredHashes = 16,
 }

@@ -9,8 +9,9 @@ namespace Ftp.Embedded;
 /// <see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>) or an <see cref="FtpException"/>; the engine maps
 /// them to reply codes. A filesystem may also implement optional capabilities, which its provider declares in
 /// <see cref="IFtpFileSystemProvider.Capabilities"/>: <see cref="IFtpModificationTimeFileSystem"/> (MFMT),
-/// <see cref="IFtpAvailableSpaceFileSystem"/> (AVBL) and <see cref="IFtpAtomicUploadFileSystem"/> (uploads that replace a
-/// file only when complete). Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent
+/// <see cref="IFtpAvailableSpaceFileSystem"/> (AVBL), <see cref="IFtpAtomicUploadFileSystem"/> (uploads that replace a
+/// file only when complete), <see cref="IFtpUnixModeFileSystem"/> (SITE CHMOD) and <see cref="IFtpStoredHashFileSystem"/>
+/// (HASH from stored hashes). Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent
 /// without copying (sendfile).
 /// </remarks>
 public interface IFtpFileSystem

@@ -37,7 +37,8 @@ public sealed class TestServer : IAsyncDisposable
         IEnumerable<IFtpAuthenticator>? extraAuthenticators = null,
         IMeterFactory? meterFactory = null,
         ILoggerFactory? loggerFactory = null,
-        IFtpQuota? quota = null)
+        IFtpQuota? quota = null,
+        IReadOnlyList<TestSiteCommand>? siteCommands = null)
     {
         var options = new FtpServerOptions();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
@@ -64,7 +65,7 @@ public sealed class TestServer : IAsyncDisposable
         authenticators.AddRange(extraAuthenticators ?? []);
         var provider = fileSystemProvider ?? new InMemoryFileSystemProvider(fileSystem);
         // FtpServer.Create takes no meter factory (hosts pass theirs through AddFtpServer); tests use the same constructor.
-        var server = meterFactory is null
+        var server = meterFactory is null && siteCommands is null
             ? FtpServer.Create(options, provider, authenticators, loggerFactory: loggerFactory, timeProvider: timeProvider, quota: quota)
             : new FtpServer(new Internal.Hosting.ServerServices(options, provider, authenticators, new DefaultDataChannelPolicy(options))
             {
@@ -72,6 +73,7 @@ public sealed class TestServer : IAsyncDisposable
                 TimeProvider = timeProvider ?? TimeProvider.System,
                 MeterFactory = meterFactory,
                 Quota = quota,
+                SiteCommands = siteCommands?.Select(c => new Internal.Commands.SiteCommandRegistration(c.Name, c.Handler, c.Syntax)).ToArray() ?? [],
             });
         await server.StartAsync(CancellationToken.None);
         return new TestServer(server, fileSystem, options);
@@ -102,6 +104,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }
+
+/// <summary>An application SITE command, as <c>AddSiteCommand</c> registers it.</summary>
+public sealed record TestSiteCommand(string Name, Func<FtpSiteCommandContext, CancellationToken, ValueTask<FtpSiteReply>> Handler, string? Syntax);
 
 /// <summary>Advances a fake clock until <paramref name="condition"/> holds, for heartbeat-driven deadlines.</summary>
 public static class FakeClock

@@ -51,6 +51,7 @@ public class ConfigurationBindingTests
             ["Ftp:Active:UsePort20"] = "true",
             ["Ftp:Uploads:Atomic"] = "false",
             ["Ftp:AllowModeZ"] = "false",
+            ["Ftp:AllowSiteChmod"] = "false",
         }).GetRequiredService<IOptions<FtpServerOptions>>().Value;
 
         options.Endpoints.Should().Equal(IPEndPoint.Parse("0.0.0.0:21"), IPEndPoint.Parse("[::1]:2121"));
@@ -80,6 +81,7 @@ public class ConfigurationBindingTests
         options.Active.UsePort20.Should().BeTrue();
         options.Uploads.Atomic.Should().BeFalse();
         options.AllowModeZ.Should().BeFalse();
+        options.AllowSiteChmod.Should().BeFalse();
     }
 
     [Fact]

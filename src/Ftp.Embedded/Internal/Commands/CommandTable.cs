@@ -89,6 +89,14 @@ internal static class CommandTable
         new("NLST", ListingCommands.Nlst, Data, "NLST [<path>]"),
         new("MLSD", ListingCommands.Mlsd, Data, "MLSD [<path>]"),
         new("MLST", ListingCommands.Mlst, Login, "MLST [<path>]"),
+        new("SITE", SiteCommands.Site, Login, "SITE <command> [<arguments>] (SITE HELP lists them)"),
+        new("HASH", HashCommands.Hash, Login, "HASH <path>"),
+        new("RANG", HashCommands.Rang, Login, "RANG <start> <end>"),
+        new("XCRC", HashCommands.Xcrc, Login, "XCRC <path> [<start> <end>]"),
+        new("XMD5", HashCommands.Xmd5, Login, "XMD5 <path> [<start> <end>]"),
+        new("XSHA1", HashCommands.Xsha1, Login, "XSHA1 <path> [<start> <end>]"),
+        new("XSHA256", HashCommands.Xsha256, Login, "XSHA256 <path> [<start> <end>]"),
+        new("XSHA512", HashCommands.Xsha512, Login, "XSHA512 <path> [<start> <end>]"),
     ];
 
     private static readonly FrozenDictionary<string, CommandDefinition> ByVerb = Rows.ToFrozenDictionary(r => r.Verb, StringComparer.Ordinal);

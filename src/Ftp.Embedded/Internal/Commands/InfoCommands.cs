@@ -1,4 +1,5 @@
 using System.Text;
+using Ftp.Embedded.Internal.Hashing;
 using Ftp.Embedded.Internal.Protocol;
 using Ftp.Embedded.Internal.Session;
 
@@ -29,7 +30,7 @@ internal static class InfoCommands
             features.Add("AVBL");
         }
 
-        features.AddRange(["EPRT", "EPSV", "HOST", "MDTM"]);
+        features.AddRange(["EPRT", "EPSV", HashNames.Feature(ctx.Settings.HashAlgorithm), "HOST", "MDTM"]);
         if (Declares(ctx, FtpFileSystemCapabilities.ModificationTime))
         {
             features.Add("MFMT");
@@ -41,7 +42,7 @@ internal static class InfoCommands
             features.Add("MODE Z");
         }
 
-        features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8"]);
+        features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8", "XCRC", "XMD5", "XSHA1", "XSHA256", "XSHA512"]);
         return ctx.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "Features:", features, "End");
     }
 
@@ -77,6 +78,9 @@ internal static class InfoCommands
                 ctx.ChangeSettings(ctx.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) });
                 await ctx.ReplyAsync(FtpReplyCode.Okay, "MLST OPTS " + ListingFormatter.SelectedFacts(ctx.Settings.MlstFacts));
                 break;
+            case "HASH":
+                await OptsHash(ctx, value);
+                break;
             case "":
                 await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS needs an option.");
                 break;
@@ -84,6 +88,23 @@ internal static class InfoCommands
                 await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "Option not understood.");
                 break;
         }
+    }
+
+    /// <summary>OPTS HASH: the selected algorithm; OPTS HASH name: selects it for HASH (504 for one not offered).</summary>
+    private static ValueTask OptsHash(ICommandContext ctx, string value)
+    {
+        if (value.Length == 0)
+        {
+            return ctx.ReplyAsync(FtpReplyCode.Okay, HashNames.Name(ctx.Settings.HashAlgorithm));
+        }
+
+        if (!HashNames.TryParse(value, out var algorithm))
+        {
+            return ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, "Unknown algorithm; FEAT lists them: " + string.Join(';', HashNames.All.Select(HashNames.Name)) + ".");
+        }
+
+        ctx.ChangeSettings(ctx.Settings with { HashAlgorithm = algorithm });
+        return ctx.ReplyAsync(FtpReplyCode.Okay, HashNames.Name(algorithm));
     }
 
     /// <summary>HELP (RFC 959 section 4.1.3), generated from the command table.</summary>
@@ -105,7 +126,7 @@ internal static class InfoCommands
         }
 
         var lines = CommandTable.All.Select(c => c.Verb).Chunk(10).Select(chunk => string.Join(' ', chunk.Select(v => v.PadRight(5))).TrimEnd());
-        await ctx.ReplyMultilineAsync(FtpReplyCode.HelpMessage, "The following commands are recognized:", lines, "Help okay.");
+        await ctx.ReplyMultilineAsync(FtpReplyCode.HelpMessage, "The following commands are recognized:", lines, "Help okay; SITE HELP lists the SITE commands.");
     }
 
     /// <summary>STAT: server status, transfer progress, or a listing over the control connection.</summary>

@@ -20,6 +20,7 @@ internal static class StartupValidation
         }
 
         failures.AddRange(ShadowedUsers(context.Authenticators));
+        failures.AddRange(SiteCommandProblems(context.SiteCommandList));
         if (failures.Count > 0)
         {
             throw new OptionsValidationException("Ftp", typeof(FtpServerOptions), failures);
@@ -33,6 +34,23 @@ internal static class StartupValidation
         if (context.Authenticators.Count == 0)
         {
             FtpLog.NoAuthenticator(context.Logger);
+        }
+    }
+
+    /// <summary>Application SITE commands with a bad name, a built-in name, or a name taken twice.</summary>
+    private static IEnumerable<string> SiteCommandProblems(IReadOnlyList<Commands.SiteCommandRegistration> commands)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var command in commands)
+        {
+            if (Commands.SiteCommandRegistration.Problem(command.Name) is { } problem)
+            {
+                yield return "AddSiteCommand: " + problem;
+            }
+            else if (!seen.Add(command.Name.ToUpperInvariant()))
+            {
+                yield return $"AddSiteCommand: SITE {command.Name.ToUpperInvariant()} is added twice; names are case-insensitive. Remove one of them.";
+            }
         }
     }
 

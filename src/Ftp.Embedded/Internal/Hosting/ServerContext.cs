@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.Tls;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,10 @@ internal sealed class ServerContext
         TimeProvider = services.TimeProvider;
         Metrics = new FtpMetrics(services.MeterFactory);
         Quota = services.Quota;
+        SiteCommandList = services.SiteCommands;
+        SiteCommands = services.SiteCommands
+            .GroupBy(c => c.Name.ToUpperInvariant(), StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.First() with { Name = g.Key }, StringComparer.Ordinal);
         Bans = new Security.BanList(options.Security.Ban, TimeProvider);
         PassivePorts = new PassivePortPool(options.Passive.PortRange);
         Metrics.ObservePassivePorts(PassivePorts);
@@ -49,6 +54,12 @@ internal sealed class ServerContext
     public TlsContext Tls { get; }
 
     public IFtpQuota? Quota { get; }
+
+    /// <summary>The application's SITE commands by upper-case name (the first of a name; start-up validation refuses duplicates).</summary>
+    public FrozenDictionary<string, Commands.SiteCommandRegistration> SiteCommands { get; }
+
+    /// <summary>The application's SITE commands as registered, for start-up validation.</summary>
+    public IReadOnlyList<Commands.SiteCommandRegistration> SiteCommandList { get; }
 
     /// <summary>The networks PROXY protocol headers are read from (<see cref="FtpProxyOptions.TrustedNetworks"/>), control and data.</summary>
     public Proxy.TrustedNetworks TrustedProxies { get; }

@@ -23,4 +23,7 @@ internal sealed record ServerServices(
 
     /// <summary>Per-user upload quotas; <see langword="null"/>: none.</summary>
     public IFtpQuota? Quota { get; init; }
+
+    /// <summary>The application's SITE commands, in registration order.</summary>
+    public IReadOnlyList<Commands.SiteCommandRegistration> SiteCommands { get; init; } = [];
 }

@@ -107,4 +107,16 @@ internal static partial class FtpLog
 
     [LoggerMessage(74, LogLevel.Debug, "Session {SessionId}: passive data connection from trusted proxy {Peer} is from client {Client}")]
     public static partial void ProxiedDataConnection(ILogger logger, long sessionId, IPEndPoint peer, IPEndPoint client);
+
+    [LoggerMessage(90, LogLevel.Error, "Session {SessionId}: the application's SITE {Name} failed for user {UserName}; replied 451")]
+    public static partial void SiteCommandFailed(ILogger logger, long sessionId, string name, string userName, Exception exception);
+
+    [LoggerMessage(91, LogLevel.Warning, "Session {SessionId}: the application's SITE {Name} did not reply within {Limit}; replied 451")]
+    public static partial void SiteCommandTimedOut(ILogger logger, long sessionId, string name, TimeSpan limit);
+
+    [LoggerMessage(92, LogLevel.Information, "Session {SessionId}: user {UserName} set the mode of {Path} to {Mode}")]
+    public static partial void ModeChanged(ILogger logger, long sessionId, string userName, string path, string mode);
+
+    [LoggerMessage(93, LogLevel.Debug, "Session {SessionId}: {Algorithm} of {Path} from byte {Start}, {Length} bytes, {Source}")]
+    public static partial void HashStarted(ILogger logger, long sessionId, string algorithm, string path, long start, long length, string source);
 }

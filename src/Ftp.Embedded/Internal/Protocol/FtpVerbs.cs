@@ -11,7 +11,7 @@ internal static class FtpVerbs
     {
         "ABOR", "ACCT", "ADAT", "ALLO", "APPE", "AUTH", "AVBL", "CCC", "CDUP", "CLNT", "CONF", "CWD", "DELE", "ENC", "EPRT", "EPSV",
         "FEAT", "HASH", "HELP", "HOST", "LANG", "LIST", "MDTM", "MFCT", "MFF", "MFMT", "MIC", "MKD", "MLSD", "MLST", "MODE", "NLST",
-        "NOOP", "OPTS", "PASS", "PASV", "PBSZ", "PORT", "PROT", "PWD", "QUIT", "REIN", "REST", "RETR", "RMD", "RMDA", "RNFR", "RNTO",
+        "NOOP", "OPTS", "PASS", "PASV", "PBSZ", "PORT", "PROT", "PWD", "QUIT", "RANG", "REIN", "REST", "RETR", "RMD", "RMDA", "RNFR", "RNTO",
         "SITE", "SIZE", "SMNT", "SPSV", "STAT", "STOR", "STOU", "STRU", "SYST", "THMB", "TYPE", "USER", "XCRC", "XCUP", "XCWD",
         "XMD5", "XMKD", "XPWD", "XRCP", "XRMD", "XRSQ", "XSEM", "XSEN", "XSHA1", "XSHA256", "XSHA512",
     }.ToFrozenSet(StringComparer.Ordinal);

@@ -72,6 +72,8 @@ internal sealed partial class FtpSession
 
     void ICommandContext.SetRenameFrom(string path) => _pending = _pending with { RenameFrom = path };
 
+    void ICommandContext.SetHashRange((long Start, long End) range) => _pending = _pending with { HashRange = range };
+
     void ICommandContext.ChangeSettings(TransferSettings settings) => _settings = settings;
 
     ValueTask<bool> ICommandContext.StartTlsAsync(bool protectData) => StartTlsAsync(protectData);
@@ -83,6 +85,8 @@ internal sealed partial class FtpSession
     void ICommandContext.PrepareData(DataChannel? channel) => PrepareData(channel);
 
     ValueTask ICommandContext.StartTransferAsync(TransferRequest request) => StartTransferAsync(request);
+
+    void ICommandContext.StartBackground(string description, Func<Transfer, Task<(FtpReplyCode Code, string Text)>> work) => StartBackground(description, work);
 
     /// <summary>The logged-in user, for what only runs after login (commands flagged NeedsLogin, their transfers).</summary>
     private LoggedInUser LoggedIn

@@ -76,6 +76,9 @@ internal interface ICommandContext
     /// <summary>RNFR: the path the next RNTO renames.</summary>
     void SetRenameFrom(string path);
 
+    /// <summary>RANG: the bytes the next HASH covers.</summary>
+    void SetHashRange((long Start, long End) range);
+
     void ChangeSettings(TransferSettings settings);
 
     /// <summary>AUTH TLS after its 234: runs the handshake; on success a new login starts, data protected when <paramref name="protectData"/>.</summary>
@@ -92,4 +95,11 @@ internal interface ICommandContext
 
     /// <summary>Opens what <paramref name="request"/> moves and starts the transfer over the prepared data connection.</summary>
     ValueTask StartTransferAsync(TransferRequest request);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> beside the command loop as the session's one transfer, without a data connection
+    /// (HASH): ABOR cancels its token, STAT shows <paramref name="description"/> and its progress, the stall timeout cuts
+    /// it when it reports none. The reply it returns is the command's; an exception is mapped like a transfer's.
+    /// </summary>
+    void StartBackground(string description, Func<Transfer, Task<(FtpReplyCode Code, string Text)>> work);
 }

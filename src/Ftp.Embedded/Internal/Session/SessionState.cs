@@ -51,4 +51,7 @@ internal sealed record TlsState(bool Secure, bool ProtectionBufferSizeSet, bool 
 internal sealed record Pending(long RestartOffset, string? RenameFrom)
 {
     public static Pending None { get; } = new(0, null);
+
+    /// <summary>RANG: the first and last byte (inclusive) the next HASH covers.</summary>
+    public (long Start, long End)? HashRange { get; init; }
 }
