@@ -52,6 +52,14 @@ public sealed class FtpServerOptions
     public string? TransferLogPath { get; set; }
 
     /// <summary>
+    /// Whether clients may compress data connections with <c>MODE Z</c> (zlib, as proftpd's mod_deflate and lftp use it;
+    /// FEAT lists it). Default <see langword="true"/>; when <see langword="false"/>, <c>MODE Z</c> is answered with 504.
+    /// Compression costs server CPU per transferred byte (see <c>docs/configuration.md</c>). Configuration key
+    /// <c>Ftp:AllowModeZ</c>.
+    /// </summary>
+    public bool AllowModeZ { get; set; } = true;
+
+    /// <summary>
     /// Whether <c>SITE CHMOD</c> may change permission bits (0 to 0777) on filesystems that can (the disk filesystem does, on
     /// Unix): <see langword="true"/> by default, as in proftpd and vsftpd; lftp's <c>mirror -R</c> sends it for every file.
     /// Turn it off when users must not make their files readable or writable for other accounts of the host: SITE CHMOD

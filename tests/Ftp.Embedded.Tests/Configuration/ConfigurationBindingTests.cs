@@ -50,6 +50,7 @@ public class ConfigurationBindingTests
             ["Ftp:Active:AllowThirdPartyTargets"] = "true",
             ["Ftp:Active:UsePort20"] = "true",
             ["Ftp:Uploads:Atomic"] = "false",
+            ["Ftp:AllowModeZ"] = "false",
             ["Ftp:AllowSiteChmod"] = "false",
         }).GetRequiredService<IOptions<FtpServerOptions>>().Value;
 
@@ -79,6 +80,7 @@ public class ConfigurationBindingTests
         options.Active.AllowThirdPartyTargets.Should().BeTrue();
         options.Active.UsePort20.Should().BeTrue();
         options.Uploads.Atomic.Should().BeFalse();
+        options.AllowModeZ.Should().BeFalse();
         options.AllowSiteChmod.Should().BeFalse();
     }
 
@@ -148,6 +150,7 @@ public class ConfigurationBindingTests
     [InlineData("Ftp:Passive:PortRange", "50000", "*FROM-TO*")]
     [InlineData("Ftp:Passive:PublicAddress", "nat.example.com", "*an IP address*")]
     [InlineData("Ftp:Active:Enabled", "yes", "Ftp:Active:Enabled = 'yes' is not valid: use true or false.")]
+    [InlineData("Ftp:AllowModeZ", "on", "Ftp:AllowModeZ = 'on' is not valid: use true or false.")]
     public void Bad_values_are_reported_with_their_key_and_form(string key, string value, string message)
     {
         var provider = Build(new() { [key] = value });

@@ -56,7 +56,7 @@ internal static class CommandTable
         new("CLNT", InfoCommands.Clnt, CommandFlags.None, "CLNT <client name>"),
         new("ALLO", InfoCommands.Allo, Login, "ALLO <bytes>"),
         new("TYPE", InfoCommands.Type, Setup, "TYPE A | I | L 8"),
-        new("MODE", InfoCommands.Mode, Setup, "MODE S"),
+        new("MODE", ModeCommands.Mode, Setup, "MODE S | Z"),
         new("STRU", InfoCommands.Stru, Setup, "STRU F"),
         new("ABOR", TransferCommands.Abor, Anytime | Login, "ABOR"),
         new("PWD", NavigationCommands.Pwd, Login, "PWD"),

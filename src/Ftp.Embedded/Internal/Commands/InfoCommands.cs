@@ -5,7 +5,7 @@ using Ftp.Embedded.Internal.Session;
 
 namespace Ftp.Embedded.Internal.Commands;
 
-/// <summary>NOOP, SYST, FEAT, OPTS, HELP, STAT, CLNT, ALLO, TYPE, MODE, STRU.</summary>
+/// <summary>NOOP, SYST, FEAT, OPTS, HELP, STAT, CLNT, ALLO, TYPE, STRU (MODE is in <see cref="ModeCommands"/>).</summary>
 internal static class InfoCommands
 {
     public static ValueTask Noop(ICommandContext ctx, FtpRequest request, Pending pending) => ctx.ReplyAsync(FtpReplyCode.Okay, "NOOP okay.");
@@ -37,6 +37,11 @@ internal static class InfoCommands
         }
 
         features.Add("MLST " + ListingFormatter.FeatFacts(ctx.Settings));
+        if (ctx.Context.Options.AllowModeZ)
+        {
+            features.Add("MODE Z");
+        }
+
         features.AddRange(["PASV", "REST STREAM", "SIZE", "TVFS", "UTF8", "XCRC", "XMD5", "XSHA1", "XSHA256", "XSHA512"]);
         return ctx.ReplyMultilineAsync(FtpReplyCode.SystemStatus, "Features:", features, "End");
     }
@@ -65,6 +70,9 @@ internal static class InfoCommands
                     await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "OPTS UTF8 takes ON or OFF.");
                 }
 
+                break;
+            case "MODE":
+                await ModeCommands.Opts(ctx, value);
                 break;
             case "MLST":
                 ctx.ChangeSettings(ctx.Settings with { MlstFacts = ListingFormatter.ParseFacts(value) });
@@ -146,7 +154,7 @@ internal static class InfoCommands
         {
             $"Connected to {ctx.Info.LocalEndPoint.Address} from {ctx.Info.RemoteEndPoint.Address}",
             ctx.Login.LoggedIn?.User is { } user ? $"Logged in as {user.Name}" : "Not logged in",
-            $"TYPE: {(ctx.Settings.Type == DataType.Ascii ? "ASCII" : "BINARY")}; STRUcture: File; transfer MODE: Stream",
+            $"TYPE: {(ctx.Settings.Type == DataType.Ascii ? "ASCII" : "BINARY")}; STRUcture: File; transfer MODE: {(ctx.Settings.Compressed ? "Deflate" : "Stream")}",
             $"Session timeout in seconds is {(int)ctx.Context.Options.Limits.IdleTimeout.TotalSeconds}",
             ctx.HasPreparedData ? "Data connection prepared" : "No data connection",
         };
@@ -177,9 +185,6 @@ internal static class InfoCommands
             await ctx.ReplyAsync(FtpReplyCode.SyntaxErrorInArguments, "TYPE takes A, I or L 8.");
         }
     }
-
-    public static ValueTask Mode(ICommandContext ctx, FtpRequest request, Pending pending)
-        => SingleLetter(ctx, request, "S", "Mode set to S.", "Only stream mode (S) is supported.", "MODE");
 
     public static ValueTask Stru(ICommandContext ctx, FtpRequest request, Pending pending)
         => SingleLetter(ctx, request, "F", "Structure set to F.", "Only file structure (F) is supported.", "STRU");

@@ -19,6 +19,12 @@ internal static class TransferCommands
             return;
         }
 
+        if (ModeCommands.RefusesRestart(ctx, offset, out var refusal))
+        {
+            await ctx.ReplyAsync(FtpReplyCode.ParameterNotImplemented, refusal);
+            return;
+        }
+
         ctx.SetRestartOffset(offset);
         await ctx.ReplyAsync(FtpReplyCode.PendingFurtherInformation, $"Restarting at {offset}. Send RETR, STOR or APPE to start the transfer.");
     }

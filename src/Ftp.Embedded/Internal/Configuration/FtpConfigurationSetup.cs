@@ -53,6 +53,7 @@ internal sealed partial class FtpConfigurationSetup(IConfiguration? configuratio
 
         String(ftp, "Greeting", v => options.Greeting = v);
         String(ftp, "TransferLogPath", v => options.TransferLogPath = v.Length == 0 ? null : v);
+        Bool(ftp, "AllowModeZ", v => options.AllowModeZ = v);
         Bool(ftp, "AllowSiteChmod", v => options.AllowSiteChmod = v);
         foreach (var host in ftp.GetSection("Hosts").GetChildren())
         {

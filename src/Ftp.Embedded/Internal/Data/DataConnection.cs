@@ -33,7 +33,10 @@ internal sealed class DataConnection : IAsyncDisposable
         Stream = replay.IsEmpty ? stream : new Proxy.PrefixedStream(stream, replay);
     }
 
-    /// <summary>The stream of the transfer: a <see cref="NetworkStream"/>, or an <see cref="SslStream"/> once protected.</summary>
+    /// <summary>
+    /// The stream of the transfer: a <see cref="NetworkStream"/>, an <see cref="SslStream"/> once protected, and a
+    /// <see cref="ZLibDataStream"/> over either in MODE Z.
+    /// </summary>
     public Stream Stream { get; private set; }
 
     /// <summary>The socket while the data flows over plain TCP; <see langword="null"/> under TLS.</summary>
@@ -44,6 +47,13 @@ internal sealed class DataConnection : IAsyncDisposable
 
     /// <summary>Replaces the stream with the TLS session set up over it.</summary>
     public void Protect(SslStream ssl) => Stream = ssl;
+
+    /// <summary>MODE Z: the transfer's bytes go through zlib at <paramref name="level"/> (sendfile is then not used).</summary>
+    public void Compress(int level) => Stream = new ZLibDataStream(Stream, level);
+
+    /// <summary>Ends what the transfer wrote after a complete copy: the zlib trailer in MODE Z, nothing otherwise.</summary>
+    public ValueTask CompleteAsync(CancellationToken cancellationToken)
+        => Stream is ZLibDataStream zlib ? zlib.FinishAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Closes the connection at once: a read or write on it ends now.</summary>
     public void Abort() => _socket.Dispose();
@@ -56,7 +66,7 @@ internal sealed class DataConnection : IAsyncDisposable
     {
         try
         {
-            if (Stream is SslStream ssl)
+            if ((Stream is ZLibDataStream zlib ? zlib.Inner : Stream) is SslStream ssl)
             {
                 await ssl.ShutdownAsync().ConfigureAwait(false);
             }

@@ -7,4 +7,10 @@ internal sealed record TransferSettings(DataType Type, bool Utf8, bool EpsvAll, 
     public FtpChecksumAlgorithm HashAlgorithm { get; init; } = FtpChecksumAlgorithm.Sha256;
 
     public static TransferSettings Default { get; } = new(DataType.Ascii, true, false, MlstFacts.Default);
+
+    /// <summary>MODE Z: data connections carry a zlib stream (MODE S turns it off).</summary>
+    public bool Compressed { get; init; }
+
+    /// <summary>The zlib level of MODE Z sends (<c>OPTS MODE Z LEVEL n</c>, 0 to 9; zlib's default 6).</summary>
+    public int CompressionLevel { get; init; } = 6;
 }

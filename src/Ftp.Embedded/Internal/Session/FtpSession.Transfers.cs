@@ -38,6 +38,7 @@ internal sealed partial class FtpSession
             Binary = request.Binary,
             Limit = request.Limit,
             Throttle = ThrottleFor(request.Direction, LoggedIn.User),
+            CompressionLevel = _settings.Compressed ? _settings.CompressionLevel : null,
         };
         _transfer = transfer;
         // The transfer's final reply (226, 425, 426...) is the command's; it counts the command when it ends.
@@ -125,11 +126,22 @@ internal sealed partial class FtpSession
         {
             data.Protect(await AuthenticateAsync(data.Stream, dataConnection: true, transfer.Token).ConfigureAwait(false));
         }
+
+        if (transfer.CompressionLevel is { } level)
+        {
+            data.Compress(level);
+        }
     }
 
-    /// <summary>Starts the copy as a task; an exception it throws at once faults the task like a later one.</summary>
+    /// <summary>
+    /// Starts the copy as a task; an exception it throws at once faults the task like a later one. Its end (the zlib
+    /// trailer in MODE Z) is part of the copy, so a failure to send it is the transfer's.
+    /// </summary>
     private static async Task StartCopy(TransferBody body, DataConnection data, Transfer transfer)
-        => await body.CopyAsync(data, transfer, transfer.Token).ConfigureAwait(false);
+    {
+        await body.CopyAsync(data, transfer, transfer.Token).ConfigureAwait(false);
+        await data.CompleteAsync(transfer.Token).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Waits for the copy, then ends the data connection cleanly. Returns the failure reply, or <see langword="null"/> when

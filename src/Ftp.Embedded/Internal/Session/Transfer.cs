@@ -49,6 +49,9 @@ internal sealed class Transfer : ITransferProgress, IDisposable
     /// <summary>Whether the transfer runs in TYPE I (for the transfer log).</summary>
     public bool Binary { get; init; }
 
+    /// <summary>The zlib level of a MODE Z transfer; <see langword="null"/> in MODE S.</summary>
+    public int? CompressionLevel { get; init; }
+
     /// <summary>The <c>ftp.transfer</c> activity of a file transfer, when one is recorded.</summary>
     public Activity? Activity { get; set; }
 
