@@ -1,3 +1,4 @@
+#pragma warning disable CA5350, CA5351 // MD5 and SHA-1 are checksums the protocol names; the test computes them to compare.
 using FluentFTP;
 
 namespace Ftp.Embedded.InteropTests;
@@ -5,9 +6,8 @@ namespace Ftp.Embedded.InteropTests;
 public sealed partial class FluentFtpTests
 {
     /// <summary>
-    /// The server offers no hash command yet (no HASH, XCRC, XMD5 in FEAT), so FluentFTP's default checksum verification
-    /// would silently pass; <see cref="FtpVerifyMethod.Size"/> makes it compare sizes after each transfer, and the bytes
-    /// are compared here on both sides.
+    /// <see cref="FtpVerifyMethod.Size"/> makes FluentFTP compare sizes after each transfer (the checksum method is
+    /// checked below), and the bytes are compared here on both sides.
     /// </summary>
     [Theory]
     [InlineData(0)]
@@ -35,6 +35,41 @@ public sealed partial class FluentFtpTests
         (await File.ReadAllBytesAsync(Path.Combine(local, "down.bin"), cts.Token)).Should().Equal(content);
         (await ftp.Client.DownloadBytes(remote, cts.Token)).Should().Equal(content);
         ftp.Log.Should().Contain("Status:   File Verification: PASS", Exactly.Twice(), "both transfers were checked by size");
+    }
+
+    /// <summary>
+    /// FluentFTP's default verification asks the server for a checksum (FEAT lists HASH) after each transfer and compares it
+    /// with its own: a wrong digest from the server would make <see cref="FtpVerify.Throw"/> throw.
+    /// </summary>
+    [Fact]
+    public async Task Transfers_verified_by_checksum_pass_and_GetChecksum_gives_each_algorithm_s_digest()
+    {
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await using var ftp = await ConnectAsync(server.Port, cts.Token, c => c.VerifyMethod = FtpVerifyMethod.Checksum);
+        var local = server.NewLocalDirectory();
+        var content = Bytes((2 * 1024 * 1024) + 3, 43);
+        await File.WriteAllBytesAsync(Path.Combine(local, "up.bin"), content, cts.Token);
+
+        (await ftp.Client.UploadFile(Path.Combine(local, "up.bin"), "/hash-verify.bin", FtpRemoteExists.Overwrite,
+            verifyOptions: FtpVerify.Throw, token: cts.Token)).Should().Be(FtpStatus.Success);
+        (await ftp.Client.DownloadFile(Path.Combine(local, "down.bin"), "/hash-verify.bin", FtpLocalExists.Overwrite,
+            FtpVerify.Throw, token: cts.Token)).Should().Be(FtpStatus.Success);
+
+        (await File.ReadAllBytesAsync(Path.Combine(local, "down.bin"), cts.Token)).Should().Equal(content);
+        ftp.Log.Should().Contain("Status:   File Verification: PASS", Exactly.Twice()).And.Contain("Command:  HASH /hash-verify.bin");
+        var expected = new Dictionary<FtpHashAlgorithm, string>
+        {
+            [FtpHashAlgorithm.SHA1] = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(content)),
+            [FtpHashAlgorithm.SHA256] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)),
+            [FtpHashAlgorithm.SHA512] = Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(content)),
+            [FtpHashAlgorithm.MD5] = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(content)),
+        };
+        foreach (var (algorithm, digest) in expected)
+        {
+            var hash = await ftp.Client.GetChecksum("/hash-verify.bin", algorithm, cts.Token);
+            hash.Algorithm.Should().Be(algorithm);
+            hash.Value.ToLowerInvariant().Should().Be(digest, "the {0} of the file", algorithm);
+        }
     }
 
     [Fact]
