@@ -9,13 +9,13 @@ internal sealed partial class S3FileSystem
     public async ValueTask<IFtpUpload> BeginUploadAsync(string path, CancellationToken cancellationToken)
     {
         await CheckWritableAsync(path, cancellationToken).ConfigureAwait(false);
-        return new S3Upload(new S3Writer(client, Bucket, FileKey(path), options.PartSize));
+        return new S3Upload(new S3Writer(client, errors, Bucket, FileKey(path), options.PartSize));
     }
 
     public async ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
     {
         await CheckWritableAsync(path, cancellationToken).ConfigureAwait(false);
-        var writer = new S3Writer(client, Bucket, FileKey(path), options.PartSize) { CommitOnDispose = true };
+        var writer = new S3Writer(client, errors, Bucket, FileKey(path), options.PartSize) { CommitOnDispose = true };
         try
         {
             if (mode != FtpWriteMode.Create)
@@ -33,40 +33,39 @@ internal sealed partial class S3FileSystem
         }
     }
 
-    /// <summary>APPE and REST+STOR: the existing object's first <paramref name="length"/> bytes are read and uploaded again.</summary>
+    /// <summary>
+    /// APPE and REST+STOR: the existing object's first <paramref name="length"/> bytes come first. From 5 MiB they are
+    /// copied inside the store (UploadPartCopy); below, they are read and uploaded again (they fit in the part buffer).
+    /// </summary>
     private async Task CopyExistingAsync(string path, S3Writer writer, long length, CancellationToken cancellationToken)
     {
         var head = await HeadAsync(FileKey(path), cancellationToken).ConfigureAwait(false);
-        if (head is null || length == 0)
+        var size = head?.ContentLength ?? 0;
+        if (length != long.MaxValue && length > size)
         {
-            if (length is > 0 and not long.MaxValue)
-            {
-                throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, "The restart offset is past the end of the file.");
-            }
-
-            return;
+            throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, $"The restart offset {length.ToString(CultureInfo.InvariantCulture)} is past the end of the file ({size.ToString(CultureInfo.InvariantCulture)} bytes).");
         }
 
-        if (length != long.MaxValue && length > head.ContentLength)
-        {
-            throw new FtpException(FtpReplyCode.SyntaxErrorInArguments, $"The restart offset {length.ToString(CultureInfo.InvariantCulture)} is past the end of the file ({head.ContentLength.ToString(CultureInfo.InvariantCulture)} bytes).");
-        }
-
-        var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path) };
-        var take = Math.Min(length, head.ContentLength);
+        var take = Math.Min(length, size);
         if (take == 0)
         {
             return;
         }
 
-        request.ByteRange = new ByteRange(0, take - 1);
-        using var response = await S3Errors.Run(() => client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (take >= S3FileSystemOptions.MinimumPartSize)
+        {
+            await writer.CopyPartsAsync(FileKey(path), head!.ETag, take, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var request = new GetObjectRequest { BucketName = Bucket, Key = FileKey(path), ByteRange = new ByteRange(0, take - 1), EtagToMatch = head!.ETag };
+        using var response = await errors.Run(() => client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         await using var body = response.ResponseStream;
         try
         {
             await body.CopyToAsync(writer, 81920, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (S3Errors.Map(ex, cancellationToken) is { } mapped)
+        catch (Exception ex) when (errors.Map(ex, cancellationToken) is { } mapped)
         {
             throw mapped;
         }
@@ -82,7 +81,7 @@ internal sealed partial class S3FileSystem
 
         // Both checks at once: an upload waits for one round trip before its first byte, not two.
         var parent = RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken);
-        var isDirectory = DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken);
+        var isDirectory = HasKeysBelowAsync(DirectoryPrefix(path), cancellationToken);
         await Task.WhenAll(parent, isDirectory).ConfigureAwait(false);
         if (await isDirectory.ConfigureAwait(false))
         {
@@ -109,7 +108,7 @@ internal sealed partial class S3FileSystem
         if (!source.IsDirectory)
         {
             await CopyAsync(FileKey(sourcePath), FileKey(destinationPath), cancellationToken).ConfigureAwait(false);
-            await S3Errors.Run(() => client.DeleteObjectAsync(Bucket, FileKey(sourcePath), cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.DeleteObjectAsync(Bucket, FileKey(sourcePath), cancellationToken), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -118,6 +117,7 @@ internal sealed partial class S3FileSystem
 
     private async Task RenameDirectoryAsync(string path, string from, string to, CancellationToken cancellationToken)
     {
+        _directories.RemoveTree(from);
         var keys = new List<string>();
         string? token = null;
         do
@@ -141,12 +141,12 @@ internal sealed partial class S3FileSystem
         foreach (var chunk in keys.Chunk(1000))
         {
             var request = new DeleteObjectsRequest { BucketName = Bucket, Objects = [.. chunk.Select(k => new KeyVersion { Key = k })] };
-            await S3Errors.Run(() => client.DeleteObjectsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.DeleteObjectsAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task<CopyObjectResponse> CopyAsync(string from, string to, CancellationToken cancellationToken)
-        => S3Errors.Run(() => client.CopyObjectAsync(new CopyObjectRequest
+        => errors.Run(() => client.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = Bucket,
             SourceKey = from,
@@ -172,6 +172,6 @@ internal sealed partial class S3FileSystem
         }
 
         request.Metadata[MtimeMetadata] = lastWriteTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        await S3Errors.Run(() => client.CopyObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await errors.Run(() => client.CopyObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }

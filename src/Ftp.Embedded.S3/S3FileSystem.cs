@@ -6,12 +6,13 @@ using Amazon.S3.Model;
 namespace Ftp.Embedded.S3;
 
 /// <summary>One user's view of the bucket: every key starts with <see cref="_root"/> (the user's prefix).</summary>
-internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions options, string root)
+internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions options, string root, S3Errors errors)
     : IFtpFileSystem, IFtpAtomicUploadFileSystem, IFtpModificationTimeFileSystem
 {
     internal const string MtimeMetadata = "x-amz-meta-mtime";
     private const int ListingHeadParallelism = 16;
     private readonly string _root = root;
+    private readonly S3DirectoryCache _directories = new();
     private string Bucket => options.BucketName;
 
     private string FileKey(string path) => _root + path.Trim('/');
@@ -20,7 +21,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
     public async ValueTask EnsureRootAsync(CancellationToken cancellationToken)
     {
-        if (!await DirectoryExistsAsync("/x", _root, cancellationToken).ConfigureAwait(false))
+        if (!await DirectoryExistsAsync(_root, cancellationToken).ConfigureAwait(false))
         {
             await PutMarkerAsync(_root, cancellationToken).ConfigureAwait(false);
         }
@@ -91,13 +92,13 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
         try
         {
             var response = await client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return new S3ReadStream(response);
+            return new S3ReadStream(response, errors);
         }
         catch (AmazonS3Exception ex) when (offset > 0 && ex.ErrorCode == "InvalidRange")
         {
             return new MemoryStream([], writable: false);
         }
-        catch (Exception ex) when (S3Errors.Map(ex, cancellationToken) is { } mapped)
+        catch (Exception ex) when (errors.Map(ex, cancellationToken) is { } mapped)
         {
             throw mapped;
         }
@@ -112,6 +113,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
 
         await RequireDirectoryAsync(S3Keys.Parent(path), cancellationToken).ConfigureAwait(false);
         await PutMarkerAsync(DirectoryPrefix(path), cancellationToken).ConfigureAwait(false);
+        _directories.Add(DirectoryPrefix(path));
     }
 
     public async ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken)
@@ -136,13 +138,14 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
             throw new IOException($"{path} is not empty.");
         }
 
-        await S3Errors.Run(() => client.DeleteObjectAsync(Bucket, prefix, cancellationToken), cancellationToken).ConfigureAwait(false);
+        _directories.RemoveTree(prefix);
+        await errors.Run(() => client.DeleteObjectAsync(Bucket, prefix, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken)
     {
         await RequireFileAsync(path, cancellationToken).ConfigureAwait(false);
-        await S3Errors.Run(() => client.DeleteObjectAsync(Bucket, FileKey(path), cancellationToken), cancellationToken).ConfigureAwait(false);
+        await errors.Run(() => client.DeleteObjectAsync(Bucket, FileKey(path), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<GetObjectMetadataResponse> RequireFileAsync(string path, CancellationToken cancellationToken)
@@ -158,22 +161,8 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
             : new IOException($"{path} is a directory, not a file.");
     }
 
-    private async Task RequireDirectoryAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!await DirectoryExistsAsync(path, DirectoryPrefix(path), cancellationToken).ConfigureAwait(false))
-        {
-            throw new DirectoryNotFoundException($"No such directory: {path}");
-        }
-    }
-
-    private async Task<bool> DirectoryExistsAsync(string path, string prefix, CancellationToken cancellationToken)
-        => path == "/" || (await ListPageAsync(prefix, null, 1, delimited: false, cancellationToken).ConfigureAwait(false)).KeyCount > 0;
-
-    private Task<PutObjectResponse> PutMarkerAsync(string prefix, CancellationToken cancellationToken)
-        => S3Errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = prefix, InputStream = new MemoryStream() }, cancellationToken), cancellationToken);
-
     private Task<ListObjectsV2Response> ListPageAsync(string prefix, string? token, int max, bool delimited, CancellationToken cancellationToken)
-        => S3Errors.Run(() => client.ListObjectsV2Async(new ListObjectsV2Request
+        => errors.Run(() => client.ListObjectsV2Async(new ListObjectsV2Request
         {
             BucketName = Bucket,
             Prefix = prefix,
@@ -192,7 +181,7 @@ internal sealed partial class S3FileSystem(IAmazonS3 client, S3FileSystemOptions
         {
             return null;
         }
-        catch (Exception ex) when (S3Errors.Map(ex, cancellationToken) is { } mapped)
+        catch (Exception ex) when (errors.Map(ex, cancellationToken) is { } mapped)
         {
             throw mapped;
         }

@@ -47,6 +47,24 @@ public sealed class S3FileSystemOptions
     /// </summary>
     public bool ListingsReadModificationTimes { get; set; } = true;
 
+    /// <summary>
+    /// How long connecting to the store may take before the attempt fails (then retried, see <see cref="MaxErrorRetries"/>);
+    /// not used with <see cref="Client"/>. Default 5 s.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a request that failed with throttling (<c>SlowDown</c>), a 5xx or a failed connection is retried, with
+    /// exponential backoff, before the command fails with 451; not used with <see cref="Client"/>. Default 3.
+    /// </summary>
+    public int MaxErrorRetries { get; set; } = 3;
+
+    /// <summary>Builds the HTTP clients of the S3 client the provider creates (tests inject faults through it).</summary>
+    internal Amazon.Runtime.HttpClientFactory? HttpClientFactory { get; set; }
+
+    /// <summary>The clock the stale-upload sweep measures ages with (tests set the time).</summary>
+    internal TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(BucketName))
@@ -67,6 +85,16 @@ public sealed class S3FileSystemOptions
         if (StaleUploadAge <= TimeSpan.Zero)
         {
             throw new ArgumentException("S3FileSystemOptions.StaleUploadAge must be positive: set how old an unfinished upload must be to be aborted.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentException($"S3FileSystemOptions.ConnectTimeout is {ConnectTimeout}: set a positive time of at most 5 minutes.");
+        }
+
+        if (MaxErrorRetries is < 0 or > 10)
+        {
+            throw new ArgumentException($"S3FileSystemOptions.MaxErrorRetries is {MaxErrorRetries}: set 0 to 10.");
         }
 
         if (MaxDirectoryRenameKeys < 1)

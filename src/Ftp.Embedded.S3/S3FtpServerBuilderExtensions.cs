@@ -1,6 +1,7 @@
 using Ftp.Embedded;
 using Ftp.Embedded.S3;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,8 +19,8 @@ public static class S3FtpServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var options = new S3FileSystemOptions();
         configure(options);
-        var provider = new S3FileSystemProvider(options);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(provider));
+        options.Validate();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFtpFileSystemProvider>(services => new S3FileSystemProvider(options, services.GetService<ILoggerFactory>())));
         return builder;
     }
 }

@@ -3,7 +3,7 @@ using Amazon.S3.Model;
 namespace Ftp.Embedded.S3;
 
 /// <summary>The body of a GET, read as it arrives; disposing it ends the response.</summary>
-internal sealed class S3ReadStream(GetObjectResponse response) : Stream
+internal sealed class S3ReadStream(GetObjectResponse response, S3Errors errors) : Stream
 {
     private readonly Stream _body = response.ResponseStream;
 
@@ -25,7 +25,7 @@ internal sealed class S3ReadStream(GetObjectResponse response) : Stream
         {
             return await _body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (S3Errors.Map(ex, cancellationToken) is { } mapped)
+        catch (Exception ex) when (errors.Map(ex, cancellationToken) is { } mapped)
         {
             throw mapped;
         }

@@ -9,8 +9,9 @@ namespace Ftp.Embedded.S3;
 /// so at most one part is buffered and one in flight. A small object is one PutObject at commit; the object appears only
 /// at commit, and disposing without a commit aborts the multipart upload.
 /// </summary>
-internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int partSize) : Stream
+internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket, string key, int partSize) : Stream
 {
+    private const long MaxCopyPartSize = 5L * 1024 * 1024 * 1024;
     private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(partSize);
     private int _count;
@@ -81,7 +82,7 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
         if (_uploadId is null)
         {
             using var body = new MemoryStream(_buffer, 0, _count, writable: false);
-            await S3Errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -91,18 +92,56 @@ internal sealed class S3Writer(IAmazonS3 client, string bucket, string key, int 
             }
 
             var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartETags = _parts };
-            await S3Errors.Run(() => client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         _committed = true;
     }
 
+    /// <summary>
+    /// APPE and REST+STOR of an object of at least 5 MiB: its first <paramref name="length"/> bytes become the first
+    /// parts by UploadPartCopy (copied inside the store, at most 5 GiB a part), before anything is written.
+    /// </summary>
+    public async Task CopyPartsAsync(string sourceKey, string? sourceETag, long length, CancellationToken cancellationToken)
+    {
+        if (_length != 0 || length < S3FileSystemOptions.MinimumPartSize)
+        {
+            throw new InvalidOperationException("Parts are copied into an empty upload, from at least 5 MiB.");
+        }
+
+        var count = (length + MaxCopyPartSize - 1) / MaxCopyPartSize;
+        var size = (length + count - 1) / count;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        for (long first = 0; first < length; first += size)
+        {
+            var request = new CopyPartRequest
+            {
+                SourceBucket = bucket,
+                SourceKey = sourceKey,
+                ETagToMatch = sourceETag is null ? null : [sourceETag],
+                DestinationBucket = bucket,
+                DestinationKey = key,
+                UploadId = _uploadId,
+                PartNumber = _parts.Count + 1,
+                FirstByte = first,
+                LastByte = Math.Min(first + size, length) - 1,
+            };
+            var response = await errors.Run(() => client.CopyPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            _parts.Add(new PartETag(request.PartNumber ?? _parts.Count + 1, response.ETag));
+        }
+
+        _length = length;
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+        => _uploadId ??= (await errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
-        _uploadId ??= (await S3Errors.Run(() => client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false)).UploadId;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
         using var body = new MemoryStream(_buffer!, 0, _count, writable: false);
         var request = new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1, InputStream = body, PartSize = _count };
-        var response = await S3Errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         _parts.Add(new PartETag(request.PartNumber ?? _parts.Count + 1, response.ETag));
         _count = 0;
     }

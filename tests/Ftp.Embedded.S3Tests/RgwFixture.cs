@@ -6,14 +6,16 @@ using Ftp.Embedded.S3;
 namespace Ftp.Embedded.S3Tests;
 
 /// <summary>
-/// A Ceph RADOS Gateway for the whole test run, started and stopped by <c>tests/Services/rgw.sh</c> in a temporary
-/// folder. When it cannot start, every test of the collection fails with the script's output.
+/// A Ceph RADOS Gateway for the whole test run: the one named by <c>S3_ENDPOINT</c>, <c>S3_ACCESS_KEY</c> and
+/// <c>S3_SECRET_KEY</c> when they are set (<c>.ci/run</c> starts one), else one started and stopped by
+/// <c>tests/Services/rgw.sh</c> in a temporary folder. Each test class works in buckets of its own. When the gateway
+/// cannot start, every test of the collection fails with the script's output.
 /// </summary>
 public sealed class RgwFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(180);
-    private readonly string _folder = Directory.CreateTempSubdirectory("ftp-rgw-").FullName;
+    private string _folder = "";
     private string? _failure;
     private AmazonS3Client? _client;
     private int _buckets;
@@ -28,6 +30,13 @@ public sealed class RgwFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (Environment.GetEnvironmentVariable("S3_ENDPOINT") is { Length: > 0 } endpoint)
+        {
+            Connect(endpoint, Environment.GetEnvironmentVariable("S3_ACCESS_KEY") ?? "", Environment.GetEnvironmentVariable("S3_SECRET_KEY") ?? "");
+            return;
+        }
+
+        _folder = Directory.CreateTempSubdirectory("ftp-rgw-").FullName;
         // A port base of its own, so a cluster started by hand (default 46700) or another run does not collide.
         var environment = new Dictionary<string, string> { ["RGW_PORT_BASE"] = (47000 + Random.Shared.Next(0, 90) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var (code, output) = await RunScriptAsync("start", environment, StartLimit);
@@ -39,22 +48,29 @@ public sealed class RgwFixture : IAsyncLifetime
 
         var env = File.ReadAllLines(Path.Combine(_folder, "env"))
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        Endpoint = new Uri(env["S3_ENDPOINT"]);
-        AccessKey = env["S3_ACCESS_KEY"];
-        SecretKey = env["S3_SECRET_KEY"];
-        _client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
-        {
-            ServiceURL = Endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        Connect(env["S3_ENDPOINT"], env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"]);
     }
+
+    private void Connect(string endpoint, string accessKey, string secretKey)
+    {
+        Endpoint = new Uri(endpoint);
+        AccessKey = accessKey;
+        SecretKey = secretKey;
+        _client = NewClient();
+    }
+
+    /// <summary>A client of its own (for counting its requests), configured as the provider configures the one it builds.</summary>
+    public AmazonS3Client NewClient()
+        => new(new BasicAWSCredentials(AccessKey, SecretKey), S3FileSystemProvider.CreateConfig(new S3FileSystemOptions { ServiceUrl = Endpoint }));
 
     public async Task DisposeAsync()
     {
         _client?.Dispose();
+        if (_folder.Length == 0)
+        {
+            return;
+        }
+
         var (code, output) = await RunScriptAsync("stop", [], StopLimit);
         if (code == 0)
         {
@@ -69,7 +85,7 @@ public sealed class RgwFixture : IAsyncLifetime
     /// <summary>Creates a new, empty bucket with a unique name.</summary>
     public async Task<string> CreateBucketAsync()
     {
-        var name = $"t{Environment.ProcessId}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}"[..40];
+        var name = $"t{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}";
         await Client.PutBucketAsync(name);
         return name;
     }

@@ -6,7 +6,8 @@
 #   rgw.sh stop DIR    stop radosgw, the OSD and the monitor by the PIDs recorded in DIR
 #
 # Environment: RGW_PORT (S3 port; default 7480 if free, else a free port), RGW_PORT_BASE (first of the ports the
-# monitor and daemons bind; default 46700: monitor v1 +0, v2 +1, daemons +10..+99), RGW_START_TIMEOUT (seconds, 120).
+# monitor and daemons bind; default 46700: monitor v1 +0, v2 +1, daemons +10..+99), RGW_START_TIMEOUT (seconds, 120),
+# RGW_MEMSTORE_BYTES (the OSD's in-memory store; default 1 GiB).
 set -euo pipefail
 
 ACCESS_KEY=FTPEMBEDDEDTESTKEY00
@@ -67,7 +68,7 @@ mon cluster log file = $dir/log/cluster.log
 mon data = $dir/\$name
 osd data = $dir/\$name
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = $memstore_bytes
 osd pool default size = 1
 osd pool default min size = 1
 mon allow pool size one = true
@@ -82,7 +83,7 @@ mon data avail crit = 1
 
 [client.rgw.test]
 ms mon client mode = secure crc
-rgw frontends = beast endpoint=127.0.0.1:$port
+rgw frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw data = $dir/\$name
 EOF
 }
@@ -122,6 +123,7 @@ start() {
   port=${RGW_PORT:-7480}
   if [ -z "${RGW_PORT:-}" ] && port_in_use "$port"; then port=$(free_port); fi
   timeout=${RGW_START_TIMEOUT:-120}
+  memstore_bytes=${RGW_MEMSTORE_BYTES:-1073741824}
   if port_in_use "$base" || port_in_use $((base + 1)); then
     echo "rgw.sh: port $base or $((base + 1)) is in use (another cluster?); set RGW_PORT_BASE to another range" >&2
     exit 1
