@@ -143,10 +143,12 @@ if [ -z "$SERVER_DIR" ]; then
   log "publishing the sample host (Release)"
   dotnet publish "$REPO/samples/Ftp.Embedded.Samples.Server" -c Release -o "$WORK/server" -v quiet -nologo >/dev/null
   SERVER_DIR=$WORK/server
+  git -C "$REPO" rev-parse --short HEAD >"$SERVER_DIR/COMMIT"
 fi
 {
   echo "commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src samples || echo ' (modified)')"
   echo "$(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576+0.5)}' /proc/meminfo) GiB, $(uname -r), dotnet $(dotnet --version), $(ceph --version | cut -d' ' -f1-3), boto3 $(python3 -c 'import boto3; print(boto3.__version__)')"
+  echo "server: $SERVER_DIR$([ -f "$SERVER_DIR/COMMIT" ] && echo ", built from $(cat "$SERVER_DIR/COMMIT")" || true)"
   echo "server GC: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runtimeOptions"]["configProperties"])' "$SERVER_DIR/Ftp.Embedded.Samples.Server.runtimeconfig.json")"
   echo "environment: $(env | grep -E '^DOTNET_' | tr '\n' ' ')"
 } >"$RESULT/state.txt"
