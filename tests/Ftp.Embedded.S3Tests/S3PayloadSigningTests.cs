@@ -8,7 +8,7 @@ namespace Ftp.Embedded.S3Tests;
 /// <summary>
 /// Uploads send each part (and a small object) with the SHA-256 of its whole body in <c>x-amz-content-sha256</c>, not
 /// as <c>aws-chunked</c> streaming signatures: the part is in memory already, and RGW checks one digest per request
-/// instead of one signature per 80 KiB chunk (benchmarks/README.md, "S3 provider": a third less store CPU per GiB).
+/// instead of one signature per 80 KiB chunk (benchmarks/README.md, "S3 provider": about a fifth less RGW CPU per GiB).
 /// </summary>
 [Collection(RgwGroup.Name)]
 public sealed class S3PayloadSigningTests(RgwFixture rgw)
