@@ -83,6 +83,12 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
 
         private async ValueTask WriteEntriesAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
         {
+            if (request.Format == ListingFormat.Names && fileSystem is IFtpNameListingFileSystem names)
+            {
+                await WriteNamesAsync(writer, names, progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await foreach (var entry in fileSystem.ListAsync(request.Path, cancellationToken).ConfigureAwait(false))
             {
                 if (UploadTemporaryName.Matches(entry.Name))
@@ -92,11 +98,31 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 request.Write(writer, entry, request.Path);
-                if (writer.UnflushedBytes > FlushThreshold)
+                await FlushIfFullAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>NLST of a directory from names alone: the filesystem describes no entry.</summary>
+        private async ValueTask WriteNamesAsync(PipeWriter writer, IFtpNameListingFileSystem names, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            await foreach (var name in names.ListNamesAsync(request.Path, cancellationToken).ConfigureAwait(false))
+            {
+                if (UploadTemporaryName.Matches(name))
                 {
-                    progress.Progress((int)writer.UnflushedBytes);
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
+
+                ListingFormatter.WriteNameLine(writer, name);
+                await FlushIfFullAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static async ValueTask FlushIfFullAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            if (writer.UnflushedBytes > FlushThreshold)
+            {
+                progress.Progress((int)writer.UnflushedBytes);
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
