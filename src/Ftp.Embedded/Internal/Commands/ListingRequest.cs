@@ -98,7 +98,10 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 request.Write(writer, entry, request.Path);
-                await FlushIfFullAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                if (writer.UnflushedBytes > FlushThreshold)
+                {
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -113,17 +116,17 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 ListingFormatter.WriteNameLine(writer, name);
-                await FlushIfFullAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                if (writer.UnflushedBytes > FlushThreshold)
+                {
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
-        private static async ValueTask FlushIfFullAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        private static async ValueTask FlushAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
         {
-            if (writer.UnflushedBytes > FlushThreshold)
-            {
-                progress.Progress((int)writer.UnflushedBytes);
-                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
+            progress.Progress((int)writer.UnflushedBytes);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
