@@ -9,6 +9,8 @@ public abstract partial class FtpFileSystemConformanceTests
     private const int LargeDirectoryEntries = 10_000;
     private const int LargeDirectoryTimeLimitSeconds = 180;
     private static readonly TimeSpan LargeListingTimeLimit = TimeSpan.FromSeconds(60);
+    private static readonly string[] NameListingFiles = ["a.txt", "with space.bin", "\u00e9t\u00e9.txt", ".hidden"];
+    private static readonly string[] NameListingDirectories = ["/", "/n", "/n/sub"];
 
     /// <summary>An empty directory (the fresh root, a new directory) lists nothing.</summary>
     /// <returns>The check.</returns>
@@ -108,6 +110,68 @@ public abstract partial class FtpFileSystemConformanceTests
                 await foreach (var entry in fs.ListAsync("/missing", ct))
                 {
                     throw Check.Failure($"ListAsync(\"/missing\") yielded {Check.Q(entry.Name)}; it must throw DirectoryNotFoundException.");
+                }
+            },
+            ex => ex is DirectoryNotFoundException, nameof(DirectoryNotFoundException));
+    });
+
+    /// <summary>
+    /// <see cref="FtpFileSystemCapabilities.NameListing"/> is declared exactly when the filesystem implements
+    /// <see cref="IFtpNameListingFileSystem"/>, which NLST then asks for names instead of describing every entry.
+    /// </summary>
+    /// <returns>The check.</returns>
+    [Fact]
+    public Task NameListing_is_declared_exactly_when_implemented() => RunAsync((fs, ct) =>
+        Declared(fs, FtpFileSystemCapabilities.NameListing, fs is IFtpNameListingFileSystem, nameof(IFtpNameListingFileSystem),
+            "NLST would still describe every entry", "the provider would not say that it lists names alone"));
+
+    /// <summary>
+    /// With <see cref="IFtpNameListingFileSystem"/>: <c>ListNamesAsync</c> yields exactly the names <c>ListAsync</c> yields
+    /// (files, directories, names with spaces and non-ASCII letters), and throws <see cref="DirectoryNotFoundException"/>
+    /// for a directory that does not exist.
+    /// </summary>
+    /// <returns>The check.</returns>
+    [Fact]
+    public Task Names_alone_are_the_names_ListAsync_yields() => RunAsync(async (fs, ct) =>
+    {
+        if (fs is not IFtpNameListingFileSystem lister)
+        {
+            return;
+        }
+
+        await Check.Step("CreateDirectoryAsync(\"/n\")", () => fs.CreateDirectoryAsync("/n", ct).AsTask());
+        await Check.Step("CreateDirectoryAsync(\"/n/sub\")", () => fs.CreateDirectoryAsync("/n/sub", ct).AsTask());
+        foreach (var name in NameListingFiles)
+        {
+            await Check.WriteAsync(fs, "/n/" + name, name, ct);
+        }
+
+        foreach (var path in NameListingDirectories)
+        {
+            var listed = (await Check.ListAsync(fs, path, ct)).Select(e => e.Name).Order(StringComparer.Ordinal).ToList();
+            var names = await Check.Step($"ListNamesAsync({Check.Q(path)})", async () =>
+            {
+                var all = new List<string>();
+                await foreach (var name in lister.ListNamesAsync(path, ct))
+                {
+                    all.Add(name);
+                }
+
+                return all;
+            });
+            names.Sort(StringComparer.Ordinal);
+            if (!names.SequenceEqual(listed, StringComparer.Ordinal))
+            {
+                throw Check.Failure($"ListNamesAsync({Check.Q(path)}) yielded [{string.Join(", ", names.Select(Check.Q))}], but ListAsync yields [{string.Join(", ", listed.Select(Check.Q))}]: NLST must name exactly what LIST lists.");
+            }
+        }
+
+        await Check.RefusedAsync("ListNamesAsync(\"/missing\")", "the directory does not exist",
+            async () =>
+            {
+                await foreach (var name in lister.ListNamesAsync("/missing", ct))
+                {
+                    throw Check.Failure($"ListNamesAsync(\"/missing\") yielded {Check.Q(name)}; it must throw DirectoryNotFoundException.");
                 }
             },
             ex => ex is DirectoryNotFoundException, nameof(DirectoryNotFoundException));

@@ -1,8 +1,29 @@
+using System.Runtime.CompilerServices;
+
 namespace Ftp.Embedded;
 
 /// <summary>Finding nodes: a virtual path mapped below this view's root, then walked down the shared tree.</summary>
-public sealed partial class InMemoryFileSystem
+public sealed partial class InMemoryFileSystem : IFtpNameListingFileSystem
 {
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<string> ListNamesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string[] names;
+        lock (_store.Lock)
+        {
+            var directory = Find(Full(path)) as InMemoryDirectory ?? throw new DirectoryNotFoundException($"No directory '{path}'.");
+            names = [.. directory.Children.Keys];
+        }
+
+        foreach (var name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
+
     private static FtpFileInfo Describe(InMemoryNode node, string name) => node is InMemoryFile file
         ? new FtpFileInfo(name, false, file.Content.Length, node.Modified) { UnixMode = node.UnixMode }
         : new FtpFileInfo(name, true, 0, node.Modified) { UnixMode = node.UnixMode };

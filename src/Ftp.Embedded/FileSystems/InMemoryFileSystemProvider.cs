@@ -15,7 +15,8 @@ public sealed class InMemoryFileSystemProvider : IFtpFileSystemProvider
     public InMemoryFileSystem FileSystem { get; }
 
     /// <inheritdoc/>
-    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads | FtpFileSystemCapabilities.UnixMode;
+    public FtpFileSystemCapabilities Capabilities => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AtomicUploads | FtpFileSystemCapabilities.UnixMode
+                                                     | FtpFileSystemCapabilities.NameListing;
 
     /// <inheritdoc/>
     public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Ftp.Embedded.Internal.FileSystems;
 namespace Ftp.Embedded;
 
 /// <summary>Entries and listings: what a path is, what a directory holds, links followed only inside the root.</summary>
-public sealed partial class PhysicalFileSystem
+public sealed partial class PhysicalFileSystem : IFtpNameListingFileSystem
 {
     private static readonly EnumerationOptions ListOptions = new()
     {
@@ -91,6 +91,42 @@ public sealed partial class PhysicalFileSystem
         }
 
         await Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// On Linux the names come from the directory alone, without a <c>statx</c> per entry; only symbolic links are
+    /// examined, to leave out those whose target lies outside the root, as <see cref="ListAsync"/> does.
+    /// </remarks>
+    public async IAsyncEnumerable<string> ListNamesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var host = _jail.Map(path);
+        if (!_jail.IsInsideRoot(host) || !Directory.Exists(host))
+        {
+            throw new DirectoryNotFoundException($"No directory '{path}'.");
+        }
+
+        if (UnixDirectoryReader.TryOpenNames(host, out var stream))
+        {
+            using (stream)
+            {
+                foreach (var (name, kind) in UnixDirectoryReader.ReadNames(host, stream!))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (kind == UnixDirectoryReader.NameKind.Plain || DescribeLink(Path.Join(host, name), name) is not null)
+                    {
+                        yield return name;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        await foreach (var entry in ListAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry.Name;
+        }
     }
 
     /// <summary>A symbolic link met while listing: described by its target when that stays inside the root, else left out.</summary>

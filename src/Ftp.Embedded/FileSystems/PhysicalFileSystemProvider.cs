@@ -27,7 +27,7 @@ public sealed class PhysicalFileSystemProvider : IFtpFileSystemProvider, IFtpSta
     /// <inheritdoc/>
     public FtpFileSystemCapabilities Capabilities
         => FtpFileSystemCapabilities.ModificationTime | FtpFileSystemCapabilities.AvailableSpace | FtpFileSystemCapabilities.AtomicUploads
-           | FtpFileSystemCapabilities.UnixMode;
+           | FtpFileSystemCapabilities.UnixMode | FtpFileSystemCapabilities.NameListing;
 
     /// <inheritdoc/>
     public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)

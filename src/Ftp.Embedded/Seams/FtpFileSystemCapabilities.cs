@@ -30,4 +30,10 @@ public enum FtpFileSystemCapabilities
     /// of a whole file before reading it.
     /// </summary>
     StoredHashes = 16,
+
+    /// <summary>
+    /// The filesystems implement <see cref="IFtpNameListingFileSystem"/>: NLST of a directory asks them for names only
+    /// instead of a description of every entry.
+    /// </summary>
+    NameListing = 32,
 }

@@ -10,8 +10,8 @@ namespace Ftp.Embedded;
 /// them to reply codes. A filesystem may also implement optional capabilities, which its provider declares in
 /// <see cref="IFtpFileSystemProvider.Capabilities"/>: <see cref="IFtpModificationTimeFileSystem"/> (MFMT),
 /// <see cref="IFtpAvailableSpaceFileSystem"/> (AVBL), <see cref="IFtpAtomicUploadFileSystem"/> (uploads that replace a
-/// file only when complete), <see cref="IFtpUnixModeFileSystem"/> (SITE CHMOD) and <see cref="IFtpStoredHashFileSystem"/>
-/// (HASH from stored hashes). Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent
+/// file only when complete), <see cref="IFtpUnixModeFileSystem"/> (SITE CHMOD), <see cref="IFtpStoredHashFileSystem"/>
+/// (HASH from stored hashes) and <see cref="IFtpNameListingFileSystem"/> (NLST from names only). Downloads of a <see cref="FileStream"/> returned by <see cref="OpenReadAsync"/> are sent
 /// without copying (sendfile).
 /// </remarks>
 public interface IFtpFileSystem

@@ -83,6 +83,12 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
 
         private async ValueTask WriteEntriesAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
         {
+            if (request.Format == ListingFormat.Names && fileSystem is IFtpNameListingFileSystem names)
+            {
+                await WriteNamesAsync(writer, names, progress, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await foreach (var entry in fileSystem.ListAsync(request.Path, cancellationToken).ConfigureAwait(false))
             {
                 if (UploadTemporaryName.Matches(entry.Name))
@@ -94,10 +100,33 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 request.Write(writer, entry, request.Path);
                 if (writer.UnflushedBytes > FlushThreshold)
                 {
-                    progress.Progress((int)writer.UnflushedBytes);
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>NLST of a directory from names alone: the filesystem describes no entry.</summary>
+        private async ValueTask WriteNamesAsync(PipeWriter writer, IFtpNameListingFileSystem names, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            await foreach (var name in names.ListNamesAsync(request.Path, cancellationToken).ConfigureAwait(false))
+            {
+                if (UploadTemporaryName.Matches(name))
+                {
+                    continue;
+                }
+
+                ListingFormatter.WriteNameLine(writer, name);
+                if (writer.UnflushedBytes > FlushThreshold)
+                {
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static async ValueTask FlushAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            progress.Progress((int)writer.UnflushedBytes);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }
