@@ -21,8 +21,9 @@ public sealed class ClientCertificateTests : IDisposable
             => ValueTask.FromResult<string?>(certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
     }
 
-    private Task<TestServer> StartAsync(FtpClientCertificateMode mode, bool map = true, bool certificateOnly = false, Action<FtpServerOptions>? more = null)
-        => TestServer.StartAsync(o =>
+    private Task<TestServer> StartAsync(
+        FtpClientCertificateMode mode, bool map = true, bool certificateOnly = false, Action<FtpServerOptions>? more = null, IFtpFileSystemProvider? provider = null)
+        => TestServer.StartAsync(configure: o =>
         {
             o.Tls.Certificate = TestCertificate.Instance;
             o.Tls.ImplicitEndpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
@@ -31,7 +32,7 @@ public sealed class ClientCertificateTests : IDisposable
             o.Tls.ClientCertificateMapper = map ? new CommonNameMapper() : null;
             o.Tls.AllowCertificateOnlyLogin = certificateOnly;
             more?.Invoke(o);
-        });
+        }, fileSystemProvider: provider);
 
     /// <summary>AUTH TLS, presenting <paramref name="certificate"/> when not null.</summary>
     private static async Task<FtpTestClient> ExplicitAsync(TestServer server, X509Certificate2? certificate)
@@ -180,6 +181,65 @@ public sealed class ClientCertificateTests : IDisposable
         await client.ExpectAsync("PASS hunter2", 530);
         await client.ExpectAsync(421);
         await client.ExpectClosedAsync();
+    }
+
+    /// <summary>
+    /// The password was right, so the provider opened bob's filesystem before the certificate check refused the login:
+    /// that filesystem is disposed at once, not left open until the collector finds it.
+    /// </summary>
+    [Fact]
+    public async Task A_login_the_certificate_refuses_disposes_the_filesystem_it_opened()
+    {
+        using var certificate = ClientCertificates.Issue("alice");
+        var provider = new DisposalCountingProvider();
+        await using var server = await StartAsync(FtpClientCertificateMode.Optional, certificateOnly: true, provider: provider);
+        await using var client = await ExplicitAsync(server, certificate);
+
+        await client.ExpectAsync("USER bob", 331);
+        await client.ExpectAsync("PASS hunter2", 530);
+
+        provider.Opened.Should().Be(1);
+        provider.Disposed.Should().Be(1);
+    }
+
+    private sealed class DisposalCountingProvider : IFtpFileSystemProvider
+    {
+        private readonly InMemoryFileSystem _store = new();
+        private int _opened;
+        private int _disposed;
+
+        public int Opened => Volatile.Read(ref _opened);
+
+        public int Disposed => Volatile.Read(ref _disposed);
+
+        public ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _opened);
+            return ValueTask.FromResult<IFtpFileSystem>(new Tracked(_store, this));
+        }
+
+        private sealed class Tracked(IFtpFileSystem inner, DisposalCountingProvider owner) : IFtpFileSystem, IDisposable
+        {
+            public void Dispose() => Interlocked.Increment(ref owner._disposed);
+
+            public ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken) => inner.GetInfoAsync(path, cancellationToken);
+
+            public IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken) => inner.ListAsync(path, cancellationToken);
+
+            public ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken) => inner.OpenReadAsync(path, offset, cancellationToken);
+
+            public ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
+                => inner.OpenWriteAsync(path, mode, offset, cancellationToken);
+
+            public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
+
+            public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) => inner.DeleteFileAsync(path, cancellationToken);
+
+            public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) => inner.DeleteDirectoryAsync(path, cancellationToken);
+
+            public ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
+                => inner.RenameAsync(sourcePath, destinationPath, cancellationToken);
+        }
     }
 
     [Fact]

@@ -66,6 +66,7 @@ internal static partial class LoginCommands
             if (certificate == CertificateLogin.Outcome.Answered)
             {
                 userSession?.Dispose();
+                await SessionCloser.DisposeFileSystemAsync(fileSystem);
                 return;
             }
 
@@ -80,7 +81,9 @@ internal static partial class LoginCommands
 
         if (user is null || fileSystem is null)
         {
+            // A filesystem opened for a login that a later check refused is released now, not left to the collector.
             userSession?.Dispose();
+            await SessionCloser.DisposeFileSystemAsync(fileSystem);
             await LoginFailedAsync(ctx, userName);
             return;
         }
