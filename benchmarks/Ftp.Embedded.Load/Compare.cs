@@ -51,6 +51,10 @@ internal static class Compare
                         if (root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("tls", out var t) && t.ValueKind == JsonValueKind.Object)
                         {
                             tls = $"{t.GetProperty("protocol").GetString()}, {t.GetProperty("cipher_suite").GetString()}";
+                            if (t.TryGetProperty("data_protocol", out var dp) && t.TryGetProperty("data_cipher_suite", out var dc))
+                            {
+                                tls += $" (data connections: {dp.GetString()}, {dc.GetString()})";
+                            }
                         }
 
                         runs.Add(new Result(name, results, tls));
@@ -135,7 +139,7 @@ internal static class Compare
         md.Append('\n').Append(CultureInfo.InvariantCulture, $"Ratio: {subject.Name}'s figure divided by the best peer's. Advantage: that ratio turned so that more than 1 means {subject.Name} is better (the ratio itself where higher is better, its inverse where lower is better).\n");
         if (runs.Exists(r => r.Tls is not null))
         {
-            md.Append("\nFTPS negotiated (protocol, cipher suite; TLS 1.2 and 1.3 offered): ")
+            md.Append("\nFTPS negotiated on the control connection (protocol, cipher suite; the load tool offers TLS 1.2 and 1.3): ")
               .AppendJoin("; ", runs.Select(r => $"{r.Name} {r.Tls ?? "–"}")).Append(".\n");
         }
 

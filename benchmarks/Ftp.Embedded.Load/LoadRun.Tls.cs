@@ -26,7 +26,9 @@ internal sealed partial class LoadRun
         RemoteCertificateValidationCallback = static (_, certificate, _, _) => certificate?.Subject == "CN=localhost",
     };
 
-    /// <summary>What the control connection of the first TLS session negotiated, for the JSON's meta.</summary>
+    private readonly byte[] _drain = new byte[16 * 1024];
+
+    /// <summary>What the first TLS session negotiated on its control connection and on its first data connection, for the JSON's meta.</summary>
     public Dictionary<string, object?>? TlsInfo { get; private set; }
 
     private void RecordTls(FtpWireClient s)
@@ -96,6 +98,12 @@ internal sealed partial class LoadRun
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(_o.Timeout);
             await ssl.AuthenticateAsClientAsync(TlsClient, cts.Token);
+            if (TlsInfo is not null && !TlsInfo.ContainsKey("data_protocol"))
+            {
+                TlsInfo["data_protocol"] = ssl.SslProtocol.ToString();
+                TlsInfo["data_cipher_suite"] = ssl.NegotiatedCipherSuite.ToString();
+            }
+
             return ssl;
         }
         catch
@@ -170,8 +178,20 @@ internal sealed partial class LoadRun
                 }
             }
 
+            // close_notify, then wait for the server's (as ftplib's unwrap does): closing with its close_notify or a
+            // session ticket unread would reset the connection, and a reset discards what the server has not read yet
+            await ssl.ShutdownAsync();
             cts.CancelAfter(_o.Timeout);
-            await ssl.ShutdownAsync(); // close_notify, then the TCP end of data
+            try
+            {
+                while (await ssl.ReadAsync(_drain, cts.Token) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // a server that closes without close_notify: the 2xx reply says whether all arrived
+            }
         }
 
         var end = await s.ReadReplyAsync(cancellationToken);

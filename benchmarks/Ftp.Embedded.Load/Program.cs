@@ -137,7 +137,7 @@ finally
     if (run.TlsInfo is { } tlsInfo)
     {
         meta["tls"] = tlsInfo;
-        Console.WriteLine($"tls: {tlsInfo["protocol"]} {tlsInfo["cipher_suite"]}");
+        Console.WriteLine($"tls: control {tlsInfo["protocol"]} {tlsInfo["cipher_suite"]}, data {tlsInfo.GetValueOrDefault("data_protocol")} {tlsInfo.GetValueOrDefault("data_cipher_suite")}");
     }
 
     meta["finished"] = DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
