@@ -32,7 +32,7 @@ public sealed class S3FileSystemOptions
     /// <summary>A client the application built; when set, <see cref="ServiceUrl"/> and the keys are not used and the provider does not dispose it.</summary>
     public IAmazonS3? Client { get; set; }
 
-    /// <summary>The part size of multipart uploads, at least 5 MiB; at most two parts are held in memory per upload. Default 8 MiB.</summary>
+    /// <summary>The part size of multipart uploads, at least 5 MiB; each upload holds one part-sized buffer in memory. Default 8 MiB.</summary>
     public int PartSize { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Multipart uploads started longer ago than this are aborted by the stale-upload sweep. Default one day.</summary>

@@ -7,7 +7,9 @@ namespace Ftp.Embedded.S3;
 /// <summary>
 /// Streams an object to S3 with bounded memory: one part-sized buffer, sent as a part when full (the write waits for it),
 /// so at most one part is buffered and one in flight. A small object is one PutObject at commit; the object appears only
-/// at commit, and disposing without a commit aborts the multipart upload.
+/// at commit, and disposing without a commit aborts the multipart upload. Each request is signed with the SHA-256 of
+/// its whole body (UseChunkEncoding off): the part is in memory anyway, and the store then checks one digest per part
+/// instead of an aws-chunked signature per 80 KiB chunk, which cost RGW about a fifth more CPU per GiB.
 /// </summary>
 internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket, string key, int partSize) : Stream
 {
@@ -82,7 +84,7 @@ internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket,
         if (_uploadId is null)
         {
             using var body = new MemoryStream(_buffer, 0, _count, writable: false);
-            await errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await errors.Run(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -140,7 +142,7 @@ internal sealed class S3Writer(IAmazonS3 client, S3Errors errors, string bucket,
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         using var body = new MemoryStream(_buffer!, 0, _count, writable: false);
-        var request = new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1, InputStream = body, PartSize = _count };
+        var request = new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = _parts.Count + 1, InputStream = body, PartSize = _count, UseChunkEncoding = false };
         var response = await errors.Run(() => client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
         _parts.Add(new PartETag(request.PartNumber ?? _parts.Count + 1, response.ETag));
         _count = 0;

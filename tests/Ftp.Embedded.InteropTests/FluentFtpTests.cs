@@ -30,9 +30,13 @@ public sealed partial class FluentFtpTests(InteropServer server, TlsInteropServe
         ftp.Client.Capabilities.Should().BeEquivalentTo(
         [
             FtpCapability.FEAT, FtpCapability.AVBL, FtpCapability.EPSV, FtpCapability.HOST, FtpCapability.MDTM, FtpCapability.MFMT,
-            FtpCapability.MLST, FtpCapability.REST, FtpCapability.SIZE, FtpCapability.UTF8,
+            FtpCapability.MLST, FtpCapability.REST, FtpCapability.SIZE, FtpCapability.UTF8, FtpCapability.MODE_Z,
+            FtpCapability.HASH, FtpCapability.XCRC, FtpCapability.XMD5, FtpCapability.XSHA1, FtpCapability.XSHA256, FtpCapability.XSHA512,
         ]);
-        ftp.Client.HashAlgorithms.Should().Be(FtpHashAlgorithm.NONE, "the server has no HASH/XCRC/XMD5 yet");
+        // FEAT says "HASH SHA-1;SHA-256*;SHA-512;MD5;CRC32" (the draft's name); FluentFTP reads only "CRC" as CRC and
+        // reaches CRC through XCRC instead.
+        ftp.Client.HashAlgorithms.Should().Be(
+            FtpHashAlgorithm.SHA1 | FtpHashAlgorithm.SHA256 | FtpHashAlgorithm.SHA512 | FtpHashAlgorithm.MD5);
         (await ftp.Client.GetWorkingDirectory(cts.Token)).Should().Be("/");
         ftp.Log.Should().Contain("Response: 230 User logged in, proceed.").And.Contain("Response: 200 UTF8 set to on.");
     }
