@@ -10,14 +10,16 @@
 #                        sessions, 100 small files); writes DATE-quick.md / .png
 #   --only NAMES         servers to run, of: ftp-embedded vsftpd pureftpd pyftpdlib proftpd (default all)
 #   --idle-sessions N    idle sessions to hold (default 20000; lowered to what the open-files limit allows)
-#   --tests LIST         load-tool tests to run (default all; see Ftp.Embedded.Load --help)
+#   --tests LIST         load-tool tests to run (default all; see Ftp.Embedded.Load --help); the FTPS ones:
+#                        tls_retr_mbps,tls_stor_mbps,tls_login_rate,tls_small_files_ops
 #   --wait-quiet MIN     before each server, wait for a 1-minute load below 0.7 (up to MIN minutes from the
 #                        start, then up to 3 minutes per server); figures taken anyway are marked in the report
 #   --out DIR            where the report goes (default benchmarks/results)
 #   --keep-data          keep the temporary data tree and logs
 #
 # What it does:
-#   1. installs the peers from Debian packages: proftpd-basic and python3-pyftpdlib with apt-get; vsftpd and
+#   1. installs the peers from Debian packages: proftpd-basic, proftpd-mod-crypto (mod_tls), python3-pyftpdlib
+#      and python3-openssl (its TLS_FTPHandler) with apt-get; vsftpd and
 #      pure-ftpd (which conflict with proftpd as installed packages) with apt-get download + dpkg -x into
 #      $PEERS_ROOT, plus the libraries they link; gnuplot-nox for the chart. Service start-up is blocked while
 #      apt-get installs (policy-rc.d), so no daemon is left listening on port 21.
@@ -25,6 +27,8 @@
 #      the data tree in a temporary directory: pub/big1g.bin (1 GiB), pub/f128m.bin (128 MiB), pub/f1m.bin
 #      (1 MiB), pub/dir10k/ (10,000 files of 64 bytes), upload/ (writable by the bench user). Every server shows
 #      it as /, with the prepared files in /pub and /upload writable.
+#      One self-signed RSA-2048 certificate (openssl, CN=localhost) is made per run: every server offers explicit
+#      FTPS with it (AUTH TLS, PBSZ, PROT; TLS optional per session, so the plain figures are measured as before).
 #   3. publishes the sample host (samples/Ftp.Embedded.Samples.Server) in Release, ReadyToRun, and the load tool.
 #   4. for each server: writes its configuration, starts it on 127.0.0.1 (control ports below, passive ports
 #      $PASV_MIN-$PASV_MAX), runs the load tool with --server-pid (the process that owns the listening socket),
@@ -151,7 +155,10 @@ trap 'exit 130' INT TERM
 install_peers() {
   local pkgs=()
   [ -x /usr/sbin/proftpd ] || pkgs+=(proftpd-basic)
+  [ -f /usr/lib/proftpd/mod_tls.so ] || pkgs+=(proftpd-mod-crypto)
   "$PY" -c 'import pyftpdlib' 2>/dev/null || pkgs+=(python3-pyftpdlib)
+  "$PY" -c 'import OpenSSL' 2>/dev/null || pkgs+=(python3-openssl)
+  command -v openssl >/dev/null || pkgs+=(openssl)
   command -v gnuplot >/dev/null || pkgs+=(gnuplot-nox)
   command -v ss >/dev/null || pkgs+=(iproute2)
   local unpack=0
@@ -187,7 +194,7 @@ install_peers() {
     [ -n "$libs" ] && { apt-get install -y -qq $libs >/dev/null || die "apt-get install $libs failed"; }
   fi
   [ -x "$PEERS_ROOT/usr/sbin/vsftpd" ] && [ -x "$PEERS_ROOT/usr/sbin/pure-ftpd" ] && [ -x /usr/sbin/proftpd ] \
-    && "$PY" -c 'import pyftpdlib' || die "peer servers missing after install"
+    && [ -f /usr/lib/proftpd/mod_tls.so ] && "$PY" -c 'import pyftpdlib, OpenSSL' || die "peer servers missing after install"
   local b; for b in "$PEERS_ROOT/usr/sbin/vsftpd" "$PEERS_ROOT/usr/sbin/pure-ftpd"; do
     ! ldd "$b" | grep -q 'not found' || die "$b: missing libraries: $(ldd "$b" | grep 'not found' | tr '\n' ' ')"
   done
@@ -222,6 +229,20 @@ for i in range(10000):
   chown -R root:root "$DATA"
   chmod -R u=rwX,go=rX "$DATA"
   chown "$uid" "$DATA/upload"
+}
+
+# ------------------------------------------------------- FTPS certificate
+# One self-signed RSA-2048 certificate per run for every server. CN=localhost: the load tool accepts the server's
+# certificate by that subject (it checks no chain). The key is read by each server as root, before it drops privileges.
+TLS_CERT=$WORK/tls/cert.pem
+TLS_KEY=$WORK/tls/key.pem
+make_cert() {
+  log "creating a self-signed RSA-2048 certificate for FTPS ($TLS_CERT)"
+  mkdir -p "$WORK/tls"; chmod 755 "$WORK/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$TLS_KEY" -out "$TLS_CERT" > "$WORK/tls/openssl.log" 2>&1 \
+    || { cat "$WORK/tls/openssl.log" >&2; die "openssl req failed"; }
+  chmod 600 "$TLS_KEY"; chmod 644 "$TLS_CERT"
 }
 
 # ------------------------------------------------------------------ build
@@ -279,6 +300,18 @@ dirmessage_enable=NO
 xferlog_enable=NO
 syslog_enable=NO
 vsftpd_log_file=$d/vsftpd.log
+# explicit FTPS, optional per session. require_ssl_reuse=NO: with its default YES vsftpd refuses a PROT P data
+# connection that does not resume the control connection's TLS session ("522 SSL connection failed: session reuse
+# required").
+ssl_enable=YES
+rsa_cert_file=$TLS_CERT
+rsa_private_key_file=$TLS_KEY
+allow_anon_ssl=YES
+force_local_logins_ssl=NO
+force_local_data_ssl=NO
+force_anon_logins_ssl=NO
+force_anon_data_ssl=NO
+require_ssl_reuse=${VSFTPD_REQUIRE_SSL_REUSE:-NO}
 EOF
   echo "$PEERS_ROOT/usr/sbin/vsftpd $d/vsftpd.conf"
 }
@@ -327,6 +360,21 @@ UseSendfile on
     DenyAll
   </Limit>
 </Anonymous>
+# explicit FTPS, optional per session: mod_tls from proftpd-mod-crypto
+ModulePath /usr/lib/proftpd
+<IfModule !mod_tls.c>
+  LoadModule mod_tls.c
+</IfModule>
+TLSEngine on
+TLSProtocol TLSv1.2 TLSv1.3
+TLSRSACertificateFile $TLS_CERT
+TLSRSACertificateKeyFile $TLS_KEY
+# else every session, plain ones too, parses the system CA bundle
+TLSCACertificateFile $TLS_CERT
+TLSRequired off
+TLSVerifyClient off
+TLSRenegotiate none
+TLSOptions NoSessionReuseRequired
 EOF
   /usr/sbin/proftpd -t -c "$d/proftpd.conf" > "$d/configtest.log" 2>&1 || { cat "$d/configtest.log" >&2; die "proftpd rejects its configuration"; }
   echo "/usr/sbin/proftpd -n -q -c $d/proftpd.conf"
@@ -338,7 +386,7 @@ write_pyftpdlib() {
   cat > "$d/serve.py" <<EOF
 import logging, os, pwd
 from pyftpdlib.authorizers import DummyAuthorizer
-from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.handlers import TLS_FTPHandler as FTPHandler
 from pyftpdlib.servers import FTPServer
 
 logging.basicConfig(filename="$d/pyftpdlib.log", level=logging.WARNING)
@@ -349,6 +397,8 @@ authorizer.add_anonymous("$DATA", perm="elr")
 FTPHandler.authorizer = authorizer
 FTPHandler.passive_ports = range($PASV_MIN, $PASV_MAX + 1)
 FTPHandler.timeout = 900
+FTPHandler.certfile = "$TLS_CERT"   # explicit FTPS, optional per session (pyOpenSSL); loaded by FTPServer(), as root
+FTPHandler.keyfile = "$TLS_KEY"
 server = FTPServer(("127.0.0.1", $(port_of pyftpdlib)), FTPHandler, backlog=1024)
 server.max_cons = $(max_clients)
 server.max_cons_per_ip = 0
@@ -364,7 +414,7 @@ EOF
 pureftpd_cmd() {
   # -A chroot everyone (the bench user to its home, the data tree), -H no DNS, -c/-C client limits
   # (pure-ftpd caps them at half the passive range), -L LIST limits above 10,000 files, -I idle minutes
-  echo "$PEERS_ROOT/usr/sbin/pure-ftpd -S 127.0.0.1,$(port_of pureftpd) -l unix -A -H -4 -c $(max_clients) -C $(max_clients) -p $PASV_MIN:$PASV_MAX -L 20000:5 -I 15 -f none"
+  echo "$PEERS_ROOT/usr/sbin/pure-ftpd -S 127.0.0.1,$(port_of pureftpd) -l unix -A -H -4 -c $(max_clients) -C $(max_clients) -p $PASV_MIN:$PASV_MAX -L 20000:5 -I 15 -f none -Y 1 -2 $TLS_CERT,$TLS_KEY"
 }
 
 ftpe_hash() {   # FtpPasswordHasher's format: PBKDF2-SHA256$iterations$salt$hash (base64)
@@ -384,7 +434,7 @@ start_server() {
   local cmd
   case $name in
     ftp-embedded)
-      cmd="$WORK/ftp-embedded-bin/Ftp.Embedded.Samples.Server --port $port --root $DATA --passive-ports $PASV_MIN-$PASV_MAX --max-sessions $(max_clients) --max-sessions-per-ip $(max_clients) --log-level Warning"
+      cmd="$WORK/ftp-embedded-bin/Ftp.Embedded.Samples.Server --port $port --root $DATA --passive-ports $PASV_MIN-$PASV_MAX --max-sessions $(max_clients) --max-sessions-per-ip $(max_clients) --log-level Warning --tls-cert $TLS_CERT --tls-key $TLS_KEY"
       export Ftp__Users__0__Name=$BENCH_USER Ftp__Users__0__PasswordHash; Ftp__Users__0__PasswordHash=$(ftpe_hash)
       export Ftp__Users__0__HomeDirectory=/ Ftp__Limits__IdleTimeout=900 Logging__LogLevel__Default=Warning ;;
     vsftpd) cmd=$(write_vsftpd) ;;
@@ -479,6 +529,7 @@ fi
 
 install_peers
 prepare_data
+make_cert
 build
 
 for s in $ALL_SERVERS; do
@@ -524,6 +575,12 @@ CHART=$DATE$SUFFIX.png
   echo "Configuration of the peers (written by compare.sh): vsftpd with \`isolate=NO\`, \`isolate_network=NO\`,"
   echo "\`seccomp_sandbox=NO\` and sendfile; pure-ftpd with \`-A -H -L 20000:5\` (it caps its client limit at half the"
   echo "passive range: 500 here); proftpd standalone with sendfile and \`DelayEngine off\`; pyftpdlib's FTPHandler."
+  echo "FTPS (the \`tls_*\` figures): one self-signed RSA-2048 certificate made by openssl for this run, explicit TLS"
+  echo "optional per session on every server: Ftp.Embedded \`--tls-cert/--tls-key\`; vsftpd \`ssl_enable=YES\`,"
+  echo "\`require_ssl_reuse=NO\`; pure-ftpd \`-Y 1 -2 cert,key\`; proftpd mod_tls (\`TLSRequired off\`,"
+  echo "\`NoSessionReuseRequired\`); pyftpdlib's TLS_FTPHandler. The load tool offers TLS 1.2 and 1.3 and sends"
+  echo "AUTH TLS, PBSZ 0 and PROT P on every session; each data connection is a TLS handshake (session resumption"
+  echo "left to .NET's client session cache)."
   echo "The raw results of the load tool are in [$DATE$SUFFIX/]($DATE$SUFFIX/)."
 } > "$REPORT"
 

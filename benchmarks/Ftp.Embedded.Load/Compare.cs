@@ -10,7 +10,7 @@ namespace Ftp.Embedded.Load;
 /// </summary>
 internal static class Compare
 {
-    private sealed record Result(string Name, Dictionary<string, JsonElement> Results);
+    private sealed record Result(string Name, Dictionary<string, JsonElement> Results, string? Tls = null);
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -47,7 +47,17 @@ internal static class Compare
                     {
                         var root = doc.RootElement.Clone();
                         var results = root.GetProperty("results").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-                        runs.Add(new Result(name, results));
+                        string? tls = null;
+                        if (root.TryGetProperty("meta", out var meta) && meta.TryGetProperty("tls", out var t) && t.ValueKind == JsonValueKind.Object)
+                        {
+                            tls = $"{t.GetProperty("protocol").GetString()}, {t.GetProperty("cipher_suite").GetString()}";
+                            if (t.TryGetProperty("data_protocol", out var dp) && t.TryGetProperty("data_cipher_suite", out var dc))
+                            {
+                                tls += $" (data connections: {dp.GetString()}, {dc.GetString()})";
+                            }
+                        }
+
+                        runs.Add(new Result(name, results, tls));
                     }
 
                     break;
@@ -127,6 +137,12 @@ internal static class Compare
         }
 
         md.Append('\n').Append(CultureInfo.InvariantCulture, $"Ratio: {subject.Name}'s figure divided by the best peer's. Advantage: that ratio turned so that more than 1 means {subject.Name} is better (the ratio itself where higher is better, its inverse where lower is better).\n");
+        if (runs.Exists(r => r.Tls is not null))
+        {
+            md.Append("\nFTPS negotiated on the control connection (protocol, cipher suite; the load tool offers TLS 1.2 and 1.3): ")
+              .AppendJoin("; ", runs.Select(r => $"{r.Name} {r.Tls ?? "–"}")).Append(".\n");
+        }
+
         if (notes.Count > 0)
         {
             md.Append("\nNotes:\n\n");

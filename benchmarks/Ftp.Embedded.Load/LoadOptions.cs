@@ -9,6 +9,7 @@ internal sealed class LoadOptions
     public static readonly string[] AllTests =
     [
         "retr_mbps", "stor_mbps", "login_rate", "list_10k_ms", "mlsd_10k_ms", "small_files_ops", "parallel_retr_mbps", "idle_sessions",
+        "tls_retr_mbps", "tls_stor_mbps", "tls_login_rate", "tls_small_files_ops",
     ];
 
     public string Host { get; set; } = "127.0.0.1";
@@ -96,6 +97,8 @@ internal sealed class LoadOptions
           --json FILE               write every result, with details, to FILE
 
         Tests (in this order): retr_mbps stor_mbps login_rate list_10k_ms mlsd_10k_ms small_files_ops parallel_retr_mbps idle_sessions
+                                    tls_retr_mbps tls_stor_mbps tls_login_rate tls_small_files_ops (explicit FTPS: AUTH TLS,
+                                    PBSZ 0, PROT P, TLS 1.2/1.3 data connections, certificate not checked)
           --only NAME[,NAME]        run these only
           --xfer-runs N             transfers per throughput test, median reported (default 3)
           --big-mib N               size of big1g.bin (default 1024; smaller for smoke runs only)

@@ -111,12 +111,16 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
     {
         "retr_mbps" => RetrAsync(m),
         "stor_mbps" => StorAsync(m),
-        "login_rate" => LoginRateAsync(m),
+        "login_rate" => LoginRateAsync(m, tls: false),
         "list_10k_ms" => ListAsync(m, "LIST", "list_10k_ms"),
         "mlsd_10k_ms" => ListAsync(m, "MLSD", "mlsd_10k_ms"),
         "small_files_ops" => SmallFilesAsync(m),
         "parallel_retr_mbps" => ParallelRetrAsync(m),
         "idle_sessions" => IdleSessionsAsync(m),
+        "tls_retr_mbps" => TlsRetrAsync(m),
+        "tls_stor_mbps" => TlsStorAsync(m),
+        "tls_login_rate" => LoginRateAsync(m, tls: true),
+        "tls_small_files_ops" => TlsSmallFilesAsync(m),
         _ => throw new ArgumentException($"unknown test {test}", nameof(test)),
     };
 
@@ -193,8 +197,9 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
         return [TestResult.Ok("stor_mbps", Median(rates), "MB/s", detail), CpuPerGiB("stor_cpu_s_per_gib", m, _o.TransferRuns * (double)_o.BigBytes)];
     }
 
-    private async Task<List<TestResult>> LoginRateAsync(Meter m)
+    private async Task<List<TestResult>> LoginRateAsync(Meter m, bool tls)
     {
+        var name = tls ? "tls_login_rate" : "login_rate";
         var count = _o.LoginCount;
         var next = 0;
         var ok = 0;
@@ -219,6 +224,13 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
                 try
                 {
                     s = await FtpWireClient.ConnectAsync(_server, wire, cancellationToken);
+                    if (tls)
+                    {
+                        await s.ExpectAsync("AUTH TLS", 234, cancellationToken);
+                        await s.UpgradeToTlsAsync(cancellationToken);
+                        RecordTls(s);
+                    }
+
                     await s.LoginAsync(_o.LoginUser, _o.LoginPassword, cancellationToken);
                     var quit = await s.CommandAsync("QUIT", cancellationToken);
                     if (quit.Code != 221)
@@ -282,11 +294,19 @@ internal sealed partial class LoadRun(LoadOptions options, TextWriter log, Cance
 
         if (ok == 0)
         {
-            return [TestResult.Error("login_rate", "no successful login: " + string.Join("; ", errors.Select(e => $"{e.Value}x {e.Key}")), detail)];
+            return [TestResult.Error(name, "no successful login: " + string.Join("; ", errors.Select(e => $"{e.Value}x {e.Key}")), detail)];
         }
 
         var unit = errors.Count > 0 ? $"logins/s ({errors.Values.Sum()} failed cycles)" : "logins/s";
-        return [TestResult.Ok("login_rate", ok / elapsed, unit, detail)];
+        var results = new List<TestResult> { TestResult.Ok(name, ok / elapsed, unit, detail) };
+        if (tls)
+        {
+            results.Add(m.HasServer
+                ? TestResult.Ok("tls_login_cpu_ms", 1000 * m.ServerCpuSeconds / ok, "server CPU ms/login", new() { ["server_cpu_s"] = Math.Round(m.ServerCpuSeconds, 3), ["logins"] = ok })
+                : TestResult.Skip("tls_login_cpu_ms", "needs --server-pid"));
+        }
+
+        return results;
     }
 
     private async Task<List<TestResult>> ListAsync(Meter m, string verb, string name)

@@ -134,6 +134,12 @@ try
 finally
 {
     await run.CleanupAsync();
+    if (run.TlsInfo is { } tlsInfo)
+    {
+        meta["tls"] = tlsInfo;
+        Console.WriteLine($"tls: control {tlsInfo["protocol"]} {tlsInfo["cipher_suite"]}, data {tlsInfo.GetValueOrDefault("data_protocol")} {tlsInfo.GetValueOrDefault("data_cipher_suite")}");
+    }
+
     meta["finished"] = DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
     meta["loadavg_end"] = ProcStats.LoadAverage();
     Save();

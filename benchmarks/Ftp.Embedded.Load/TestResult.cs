@@ -36,6 +36,13 @@ internal static class Figures
         ("idle_sessions", "sessions", Better.Higher, "logged-in idle sessions the server held (of the number asked)"),
         ("idle_pss_bytes_per_session", "bytes", Better.Lower, "server PSS growth per held session (sum over the process tree)"),
         ("idle_rss_bytes_per_session", "bytes", Better.Lower, "server RSS growth per held session"),
+        ("tls_retr_mbps", "MB/s", Better.Higher, "RETR of 1 GiB over explicit FTPS (AUTH TLS, PROT P), one stream, median of 3"),
+        ("tls_retr_cpu_s_per_gib", "CPU s/GiB", Better.Lower, "server CPU seconds per GiB sent by FTPS RETR"),
+        ("tls_stor_mbps", "MB/s", Better.Higher, "STOR of 1 GiB over explicit FTPS, one stream, median of 3"),
+        ("tls_stor_cpu_s_per_gib", "CPU s/GiB", Better.Lower, "server CPU seconds per GiB received by FTPS STOR"),
+        ("tls_login_rate", "logins/s", Better.Higher, "anonymous connect+AUTH TLS+USER+PASS+QUIT cycles per second, 16 at once"),
+        ("tls_login_cpu_ms", "CPU ms", Better.Lower, "server CPU ms per TLS login cycle (handshake cost included)"),
+        ("tls_small_files_ops", "ops/s", Better.Higher, "500 x 4 KiB STOR then RETR over FTPS (PROT P: one data handshake each), one session"),
         ("idle_fresh_session_ms", "ms", Better.Lower, "connect+login+NOOP of a new session while the idle ones are held (median of 5)"),
     ];
 }
