@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
+using Ftp.Embedded.TestScripts;
 
 namespace Ftp.Embedded.FleetTests;
 
@@ -58,7 +59,7 @@ public sealed class FleetFixture : IAsyncLifetime
             _environment["Ftp__Security__Ban__Enabled"] = "true";
             _environment["Ftp__Security__Ban__MaxFailures"] = "2";
             _environment["Ftp__S3__StaleUploadAge"] = "1";
-            var (code, output) = await RunAsync(Script("samples/Ftp.Embedded.Samples.Fleet/fleet.sh"), ["start", _folder], _environment, StartLimit);
+            var (code, output) = await RepositoryScript.RunAsync("samples/Ftp.Embedded.Samples.Fleet/fleet.sh", ["start", _folder], _environment, StartLimit);
             if (code != 0)
             {
                 throw new InvalidOperationException($"fleet.sh start exited with {code}:\n{output}\n{Logs()}");
@@ -75,7 +76,7 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var (code, output) = await RunAsync(Script("samples/Ftp.Embedded.Samples.Fleet/fleet.sh"), ["stop", _folder], [], TimeSpan.FromSeconds(120));
+        var (code, output) = await RepositoryScript.RunAsync("samples/Ftp.Embedded.Samples.Fleet/fleet.sh", ["stop", _folder], [], TimeSpan.FromSeconds(120));
         if (code != 0)
         {
             await Console.Error.WriteLineAsync($"fleet.sh stop {_folder} exited with {code}:\n{output}");
@@ -90,7 +91,7 @@ public sealed class FleetFixture : IAsyncLifetime
         _s3?.Dispose();
         if (_ownRgw)
         {
-            (code, output) = await RunAsync(Script("tests/Services/rgw.sh"), ["stop", Path.Combine(_folder, "rgw")], [], TimeSpan.FromSeconds(180));
+            (code, output) = await RepositoryScript.RunAsync("tests/Services/rgw.sh", ["stop", Path.Combine(_folder, "rgw")], [], TimeSpan.FromSeconds(180));
             if (code != 0)
             {
                 await Console.Error.WriteLineAsync($"rgw.sh stop exited with {code}:\n{output}");
@@ -120,7 +121,7 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Starts node <paramref name="node"/> again with the fleet's settings (fleet.sh start-node), waits for its banner.</summary>
     public async Task RestartAsync(int node)
     {
-        var (code, output) = await RunAsync(Script("samples/Ftp.Embedded.Samples.Fleet/fleet.sh"), ["start-node", _folder, node.ToString(CultureInfo.InvariantCulture)], _environment, TimeSpan.FromSeconds(90));
+        var (code, output) = await RepositoryScript.RunAsync("samples/Ftp.Embedded.Samples.Fleet/fleet.sh", ["start-node", _folder, node.ToString(CultureInfo.InvariantCulture)], _environment, TimeSpan.FromSeconds(90));
         code.Should().Be(0, output);
     }
 
@@ -197,7 +198,7 @@ public sealed class FleetFixture : IAsyncLifetime
             var rgw = Path.Combine(_folder, "rgw");
             // A port base of its own, so a cluster started by hand (default 46700) or another run does not collide.
             var environment = new Dictionary<string, string> { ["RGW_PORT_BASE"] = (45000 + Random.Shared.Next(0, 15) * 100).ToString(CultureInfo.InvariantCulture) };
-            var (code, output) = await RunAsync(Script("tests/Services/rgw.sh"), ["start", rgw], environment, StartLimit);
+            var (code, output) = await RepositoryScript.RunAsync("tests/Services/rgw.sh", ["start", rgw], environment, StartLimit);
             if (code != 0)
             {
                 throw new InvalidOperationException($"tests/Services/rgw.sh start exited with {code}:\n{output}");
@@ -254,54 +255,12 @@ public sealed class FleetFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string script, string[] arguments, Dictionary<string, string> environment, TimeSpan limit)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        arguments.ToList().ForEach(start.ArgumentList.Add);
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{script} {string.Join(' ', arguments)} timed out after {limit.TotalSeconds} s\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string Script(string relative) => Path.Combine(RepositoryRoot(), relative);
-
     /// <summary>The sample host's build output for this configuration (the project reference builds it).</summary>
     private static string ServerDll()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(RepositoryRoot(), "samples", "Ftp.Embedded.Samples.Server", "bin", testOutput.Parent!.Name, testOutput.Name, "Ftp.Embedded.Samples.Server.dll");
+        var dll = Path.Combine(RepositoryScript.Root(), "samples", "Ftp.Embedded.Samples.Server", "bin", testOutput.Parent!.Name, testOutput.Name, "Ftp.Embedded.Samples.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("The sample host is not built: " + dll);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ftp.Embedded.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ftp.Embedded.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>A control port free on the balancer's and the nodes' addresses.</summary>

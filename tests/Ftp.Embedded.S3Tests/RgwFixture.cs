@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using Ftp.Embedded.S3;
+using Ftp.Embedded.TestScripts;
 
 namespace Ftp.Embedded.S3Tests;
 
@@ -98,47 +98,8 @@ public sealed class RgwFixture : IAsyncLifetime
         Client = Client,
     };
 
-    private async Task<(int Code, string Output)> RunScriptAsync(string verb, Dictionary<string, string> environment, TimeSpan limit)
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "Services", "rgw.sh");
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(verb);
-        start.ArgumentList.Add(_folder);
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"timed out after {limit.TotalSeconds} s\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tests", "Services", "rgw.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("tests/Services/rgw.sh not found above " + AppContext.BaseDirectory);
-    }
+    private Task<(int Code, string Output)> RunScriptAsync(string verb, Dictionary<string, string> environment, TimeSpan limit)
+        => RepositoryScript.RunAsync("tests/Services/rgw.sh", [verb, _folder], environment, limit);
 }
 
 [CollectionDefinition(Name)]
