@@ -218,27 +218,10 @@ public sealed class ClientCertificateTests : IDisposable
             return ValueTask.FromResult<IFtpFileSystem>(new Tracked(_store, this));
         }
 
-        private sealed class Tracked(IFtpFileSystem inner, DisposalCountingProvider owner) : IFtpFileSystem, IDisposable
+        private sealed class Tracked(IFtpFileSystem inner, DisposalCountingProvider owner) : ForwardingFileSystem(inner), IDisposable
         {
             public void Dispose() => Interlocked.Increment(ref owner._disposed);
 
-            public ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken) => inner.GetInfoAsync(path, cancellationToken);
-
-            public IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken) => inner.ListAsync(path, cancellationToken);
-
-            public ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken) => inner.OpenReadAsync(path, offset, cancellationToken);
-
-            public ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
-                => inner.OpenWriteAsync(path, mode, offset, cancellationToken);
-
-            public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
-
-            public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) => inner.DeleteFileAsync(path, cancellationToken);
-
-            public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) => inner.DeleteDirectoryAsync(path, cancellationToken);
-
-            public ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
-                => inner.RenameAsync(sourcePath, destinationPath, cancellationToken);
         }
     }
 

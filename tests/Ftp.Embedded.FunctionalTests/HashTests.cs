@@ -210,7 +210,7 @@ public sealed class HashTests : IAsyncLifetime
         public async ValueTask<IFtpFileSystem> GetFileSystemAsync(FtpUser user, CancellationToken cancellationToken)
             => new Store(await inner.GetFileSystemAsync(user, cancellationToken), this, sha256);
 
-        private sealed class Store(IFtpFileSystem inner, StoredHashProvider owner, byte[] sha256) : IFtpFileSystem, IFtpStoredHashFileSystem
+        private sealed class Store(IFtpFileSystem inner, StoredHashProvider owner, byte[] sha256) : ForwardingFileSystem(inner), IFtpStoredHashFileSystem
         {
             public ValueTask<byte[]?> GetStoredHashAsync(string path, FtpChecksumAlgorithm algorithm, CancellationToken cancellationToken)
             {
@@ -227,23 +227,6 @@ public sealed class HashTests : IAsyncLifetime
                 });
             }
 
-            public ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken) => inner.GetInfoAsync(path, cancellationToken);
-
-            public IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken) => inner.ListAsync(path, cancellationToken);
-
-            public ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken) => inner.OpenReadAsync(path, offset, cancellationToken);
-
-            public ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
-                => inner.OpenWriteAsync(path, mode, offset, cancellationToken);
-
-            public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
-
-            public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) => inner.DeleteFileAsync(path, cancellationToken);
-
-            public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) => inner.DeleteDirectoryAsync(path, cancellationToken);
-
-            public ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
-                => inner.RenameAsync(sourcePath, destinationPath, cancellationToken);
         }
     }
 }

@@ -96,38 +96,23 @@ public sealed class NameListingTests
             }
         }
 
-        private sealed class Counting(IFtpFileSystem inner, CountingProvider owner) : IFtpFileSystem, IFtpNameListingFileSystem
+        private sealed class Counting(IFtpFileSystem inner, CountingProvider owner) : ForwardingFileSystem(inner), IFtpNameListingFileSystem
         {
-            public ValueTask<FtpFileInfo?> GetInfoAsync(string path, CancellationToken cancellationToken) => inner.GetInfoAsync(path, cancellationToken);
-
-            public IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken)
+            public override IAsyncEnumerable<FtpFileInfo> ListAsync(string path, CancellationToken cancellationToken)
             {
                 Record(owner.Listings, path);
-                return inner.ListAsync(path, cancellationToken);
+                return Inner.ListAsync(path, cancellationToken);
             }
 
             public async IAsyncEnumerable<string> ListNamesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
             {
                 Record(owner.NameListings, path);
-                await foreach (var name in ((IFtpNameListingFileSystem)inner).ListNamesAsync(path, cancellationToken))
+                await foreach (var name in ((IFtpNameListingFileSystem)Inner).ListNamesAsync(path, cancellationToken))
                 {
                     yield return name;
                 }
             }
 
-            public ValueTask<Stream> OpenReadAsync(string path, long offset, CancellationToken cancellationToken) => inner.OpenReadAsync(path, offset, cancellationToken);
-
-            public ValueTask<Stream> OpenWriteAsync(string path, FtpWriteMode mode, long offset, CancellationToken cancellationToken)
-                => inner.OpenWriteAsync(path, mode, offset, cancellationToken);
-
-            public ValueTask CreateDirectoryAsync(string path, CancellationToken cancellationToken) => inner.CreateDirectoryAsync(path, cancellationToken);
-
-            public ValueTask DeleteFileAsync(string path, CancellationToken cancellationToken) => inner.DeleteFileAsync(path, cancellationToken);
-
-            public ValueTask DeleteDirectoryAsync(string path, CancellationToken cancellationToken) => inner.DeleteDirectoryAsync(path, cancellationToken);
-
-            public ValueTask RenameAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
-                => inner.RenameAsync(sourcePath, destinationPath, cancellationToken);
         }
     }
 }
