@@ -218,6 +218,34 @@ public sealed class ModeZTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The quota counts inflated bytes: 8 MiB of zeros (a few KiB on the wire) against a 1 MiB quota gets 552 and
+    /// neither replaces the old file nor leaves a partial one.
+    /// </summary>
+    [Fact]
+    public async Task A_small_compressed_upload_that_inflates_past_the_quota_gets_552()
+    {
+        await using var server = await TestServer.StartAsync(quota: new OneMebibyteQuota());
+        await server.WriteFileAsync("/home/alice/keep.bin", [1, 2, 3]);
+        var wire = Deflate(new byte[8 * 1024 * 1024], 9);
+        wire.Length.Should().BeLessThan(64 * 1024);
+        await using var client = await server.LoginAsync();
+        await client.ExpectAsync("TYPE I", 200);
+        await client.ExpectAsync("MODE Z", 200);
+
+        (await StoreRawAsync(client, "STOR keep.bin", wire, 552)).Text.Should().Contain("quota");
+
+        SameBytes(await server.ReadFileAsync("/home/alice/keep.bin"), [1, 2, 3]);
+        var names = await server.FileSystem.ListAsync("/home/alice", CancellationToken.None).Select(e => e.Name).ToListAsync();
+        names.Should().Equal("keep.bin");
+    }
+
+    private sealed class OneMebibyteQuota : IFtpQuota
+    {
+        public ValueTask<long?> GetAvailableBytesAsync(FtpUser user, string path, CancellationToken cancellationToken)
+            => ValueTask.FromResult<long?>(1024 * 1024);
+    }
+
     /// <summary>Sends <paramref name="wire"/> as an upload's data and returns the final reply, which must be <paramref name="code"/>.</summary>
     private static async Task<FtpWire.FtpReply> StoreRawAsync(FtpTestClient client, string command, byte[] wire, int code)
     {
