@@ -105,6 +105,23 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>The node's log so far (its console: banner and Information-level events).</summary>
     public string Log(int node) => File.ReadAllText(Path.Combine(_folder, $"node{node}.log"));
 
+    /// <summary>
+    /// The node's log once it contains <paramref name="text"/> (the node writes its console asynchronously, so a line
+    /// may follow the reply it belongs to), or as it is after 10 s.
+    /// </summary>
+    public async Task<string> LogContainingAsync(int node, string text)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var log = Log(node);
+        while (!log.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            log = Log(node);
+        }
+
+        return log;
+    }
+
     /// <summary>Every node's log and HAProxy's, for a failure message.</summary>
     public string Logs() => string.Join('\n', Directory.Exists(_folder)
         ? Directory.GetFiles(_folder, "*.log").Select(f => $"==> {f} <==\n{string.Join('\n', File.ReadLines(f).TakeLast(40))}")

@@ -44,7 +44,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
                 await client.ExpectAsync("QUIT", 221);
             }
 
-            fleet.Log(node).Should().Contain("started from 127.0.0.5:", "the node sees the client's address from the PROXY header")
+            (await fleet.LogContainingAsync(node, "user alice logged in")).Should().Contain("started from 127.0.0.5:", "the node sees the client's address from the PROXY header")
                 .And.Contain("user alice logged in");
         }
 
@@ -175,7 +175,7 @@ public sealed class FleetTests(FleetFixture fleet) : IClassFixture<FleetFixture>
                 banned.Add(node);
             }
 
-            fleet.Log(node).Should().Contain("Address 127.0.0.7 banned until");
+            (await fleet.LogContainingAsync(node, "Address 127.0.0.7 banned until")).Should().Contain("Address 127.0.0.7 banned until");
         }
 
         banned.Should().HaveCount(FleetFixture.Nodes, fleet.Logs());
