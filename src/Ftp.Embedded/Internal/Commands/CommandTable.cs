@@ -19,6 +19,11 @@ internal enum CommandFlags
     DataTransfer = 4,
     /// <summary>Sets up the transfer (PASV, TYPE…): a REST offset before it stays for the transfer command.</summary>
     KeepsRestart = 8,
+    /// <summary>
+    /// Short and non-blocking (no filesystem, no application seam): runs where its line was read, on the transport's
+    /// event thread, instead of moving to a pool thread first.
+    /// </summary>
+    Inline = 16,
 }
 
 /// <summary>One row of the command table.</summary>
@@ -34,33 +39,34 @@ internal static class CommandTable
     private const CommandFlags Data = CommandFlags.NeedsLogin | CommandFlags.DataTransfer;
     private const CommandFlags Anytime = CommandFlags.DuringTransfer;
     private const CommandFlags Setup = CommandFlags.NeedsLogin | CommandFlags.KeepsRestart;
+    private const CommandFlags Inline = CommandFlags.Inline;
 
     private static readonly CommandDefinition[] Rows =
     [
-        new("USER", LoginCommands.User, CommandFlags.None, "USER <name>"),
+        new("USER", LoginCommands.User, Inline, "USER <name>"),
         new("PASS", LoginCommands.Pass, CommandFlags.None, "PASS <password>"),
         new("ACCT", LoginCommands.Acct, CommandFlags.None, "ACCT <account>"),
         new("REIN", LoginCommands.Rein, CommandFlags.None, "REIN"),
-        new("QUIT", LoginCommands.Quit, Anytime, "QUIT"),
+        new("QUIT", LoginCommands.Quit, Anytime | Inline, "QUIT"),
         new("HOST", LoginCommands.Host, CommandFlags.None, "HOST <hostname>"),
         new("AUTH", TlsCommands.Auth, CommandFlags.None, "AUTH TLS"),
-        new("PBSZ", TlsCommands.Pbsz, CommandFlags.None, "PBSZ 0"),
+        new("PBSZ", TlsCommands.Pbsz, Inline, "PBSZ 0"),
         new("PROT", TlsCommands.Prot, CommandFlags.None, "PROT P | C"),
         new("CCC", TlsCommands.Ccc, CommandFlags.None, "CCC"),
-        new("NOOP", InfoCommands.Noop, Anytime, "NOOP"),
-        new("SYST", InfoCommands.Syst, CommandFlags.None, "SYST"),
-        new("FEAT", InfoCommands.Feat, CommandFlags.None, "FEAT"),
+        new("NOOP", InfoCommands.Noop, Anytime | Inline, "NOOP"),
+        new("SYST", InfoCommands.Syst, Inline, "SYST"),
+        new("FEAT", InfoCommands.Feat, Inline, "FEAT"),
         new("OPTS", InfoCommands.Opts, CommandFlags.None, "OPTS <option> [<value>]"),
         new("HELP", InfoCommands.Help, CommandFlags.None, "HELP [<command>]"),
         new("STAT", InfoCommands.Stat, Anytime, "STAT [<path>]"),
-        new("CLNT", InfoCommands.Clnt, CommandFlags.None, "CLNT <client name>"),
+        new("CLNT", InfoCommands.Clnt, Inline, "CLNT <client name>"),
         new("ALLO", InfoCommands.Allo, Login, "ALLO <bytes>"),
-        new("TYPE", InfoCommands.Type, Setup, "TYPE A | I | L 8"),
-        new("MODE", ModeCommands.Mode, Setup, "MODE S | Z"),
-        new("STRU", InfoCommands.Stru, Setup, "STRU F"),
+        new("TYPE", InfoCommands.Type, Setup | Inline, "TYPE A | I | L 8"),
+        new("MODE", ModeCommands.Mode, Setup | Inline, "MODE S | Z"),
+        new("STRU", InfoCommands.Stru, Setup | Inline, "STRU F"),
         new("ABOR", TransferCommands.Abor, Anytime | Login, "ABOR"),
-        new("PWD", NavigationCommands.Pwd, Login, "PWD"),
-        new("XPWD", NavigationCommands.Pwd, Login, "XPWD"),
+        new("PWD", NavigationCommands.Pwd, Login | Inline, "PWD"),
+        new("XPWD", NavigationCommands.Pwd, Login | Inline, "XPWD"),
         new("CWD", NavigationCommands.Cwd, Login, "CWD <path>"),
         new("XCWD", NavigationCommands.Cwd, Login, "XCWD <path>"),
         new("CDUP", NavigationCommands.Cdup, Login, "CDUP"),
@@ -76,11 +82,11 @@ internal static class CommandTable
         new("MDTM", NavigationCommands.Mdtm, Login, "MDTM <path>"),
         new("MFMT", NavigationCommands.Mfmt, Login, "MFMT <YYYYMMDDHHMMSS> <path>"),
         new("AVBL", NavigationCommands.Avbl, Login, "AVBL [<path>]"),
-        new("PASV", DataSetupCommands.Pasv, Setup, "PASV"),
-        new("EPSV", DataSetupCommands.Epsv, Setup, "EPSV [1 | 2 | ALL]"),
+        new("PASV", DataSetupCommands.Pasv, Setup | Inline, "PASV"),
+        new("EPSV", DataSetupCommands.Epsv, Setup | Inline, "EPSV [1 | 2 | ALL]"),
         new("PORT", DataSetupCommands.Port, Setup, "PORT h1,h2,h3,h4,p1,p2"),
         new("EPRT", DataSetupCommands.Eprt, Setup, "EPRT |af|address|port|"),
-        new("REST", TransferCommands.Rest, Login, "REST <offset>"),
+        new("REST", TransferCommands.Rest, Login | Inline, "REST <offset>"),
         new("RETR", TransferCommands.Retr, Data, "RETR <path>"),
         new("STOR", TransferCommands.Stor, Data, "STOR <path>"),
         new("STOU", TransferCommands.Stou, Data, "STOU"),

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using Ftp.Embedded.Internal.Commands;
 using Ftp.Embedded.Internal.Protocol;
+using Ftp.Embedded.Internal.Transport;
 
 namespace Ftp.Embedded.Internal.Session;
 
@@ -24,7 +25,19 @@ internal sealed partial class FtpSession
     {
         while (true)
         {
-            var result = await _reader!.ReadAsync(Aborted).ConfigureAwait(false);
+            // A command read that waits resumes on the transport's event thread; ExecuteAsync leaves it before
+            // anything that may block.
+            _connection.InlineReads = true;
+            ReadResult result;
+            try
+            {
+                result = await _reader!.ReadAsync(Aborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                _connection.InlineReads = false;
+            }
+
             if (result.IsCanceled)
             {
                 if (_closeReason is { } reason)
@@ -99,6 +112,11 @@ internal sealed partial class FtpSession
     private async ValueTask ExecuteAsync(FtpRequest request)
     {
         var command = BeginCommand(request);
+        if (!RunsInline(command))
+        {
+            await IoThread.LeaveAsync();
+        }
+
         try
         {
             FtpLog.Command(Context.Logger, Info.Id, request.Verb, request.Verb == "PASS" ? "****" : request.Argument);
@@ -118,6 +136,17 @@ internal sealed partial class FtpSession
             EndCommand();
         }
     }
+
+    /// <summary>
+    /// Whether the command may run where its line was read (an event thread): only commands that touch neither the
+    /// filesystem nor an application seam (authentication, events, a custom data-channel policy, client certificates).
+    /// </summary>
+    private bool RunsInline(CommandDefinition? command) => command is null || (command.Flags.HasFlag(CommandFlags.Inline) && command.Verb switch
+    {
+        "USER" => Info.ClientCertificate is null && _login.Phase != SessionPhase.LoggedIn,
+        "PASV" or "EPSV" => Context.DataChannelPolicy is DefaultDataChannelPolicy,
+        _ => true,
+    });
 
     private CommandDefinition? BeginCommand(FtpRequest request)
     {

@@ -89,6 +89,8 @@ internal sealed partial class FtpSession : ICommandContext
         }
         finally
         {
+            // Closing raises the application's events and may wait on the filesystem: not on an event thread.
+            await IoThread.LeaveAsync();
             await CloseAsync().ConfigureAwait(false);
             Ended();
         }

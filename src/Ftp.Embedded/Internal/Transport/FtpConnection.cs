@@ -55,6 +55,17 @@ internal abstract class FtpConnection : IAsyncDisposable
     /// </summary>
     public void EndProtocol() => Interlocked.Exchange(ref _protocolEnded, null)?.Invoke();
 
+    /// <summary>
+    /// Set by the session while it waits for a command: a read that completes then may resume the session on the
+    /// transport's event thread (<see cref="IoThread"/>). Transports without event threads ignore it.
+    /// </summary>
+    public virtual bool InlineReads
+    {
+        set
+        {
+        }
+    }
+
     /// <summary>Keeps urgent (out-of-band) data in the stream, where the Telnet Synch before ABOR is stripped with the rest.</summary>
     public virtual void EnableOutOfBandInline()
     {

@@ -1,18 +1,44 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Ftp.Embedded.Internal.Transport.Epoll;
 
 namespace Ftp.Embedded.Internal.Transport;
 
 /// <summary>A control connection over a TCP socket: the only place that knows the socket of a control connection.</summary>
 internal sealed class SocketConnection : FtpConnection
 {
+    /// <summary>
+    /// The AppContext switch that keeps control connections on the runtime's own socket engine (a pool thread per
+    /// completion) instead of the epoll event threads. For diagnosis; the epoll transport is used on Linux otherwise.
+    /// </summary>
+    public const string RuntimeSocketsSwitch = "Ftp.Embedded.Transport.UseRuntimeSockets";
+
     private readonly Socket _socket;
+    private readonly EpollSocketStream? _epoll;
     private int _disposed;
 
-    private SocketConnection(Socket socket, bool implicitTls)
-        : base(new NetworkStream(socket, ownsSocket: false), (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!, implicitTls)
-        => _socket = socket;
+    private SocketConnection(Socket socket, Stream stream, bool implicitTls)
+        : base(stream, (IPEndPoint)socket.RemoteEndPoint!, (IPEndPoint)socket.LocalEndPoint!, implicitTls)
+    {
+        _socket = socket;
+        _epoll = stream as EpollSocketStream;
+    }
+
+    /// <summary>Whether new control connections use the epoll transport: on Linux unless the switch says otherwise.</summary>
+    public static bool UseEpoll { get; set; } =
+        !(AppContext.TryGetSwitch(RuntimeSocketsSwitch, out var runtimeSockets) && runtimeSockets) && EpollEngine.IsSupported;
+
+    public override bool InlineReads
+    {
+        set
+        {
+            if (_epoll is not null)
+            {
+                _epoll.InlineReads = value;
+            }
+        }
+    }
 
     /// <summary>Wraps an accepted socket, replies unbuffered (no Nagle delay); disposes the socket when that fails.</summary>
     public static SocketConnection? TryCreate(Socket socket, bool implicitTls)
@@ -20,7 +46,8 @@ internal sealed class SocketConnection : FtpConnection
         try
         {
             socket.NoDelay = true;
-            return new SocketConnection(socket, implicitTls);
+            Stream stream = (UseEpoll ? EpollSocketStream.TryCreate(socket) : null) ?? (Stream)new NetworkStream(socket, ownsSocket: false);
+            return new SocketConnection(socket, stream, implicitTls);
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
@@ -46,6 +73,7 @@ internal sealed class SocketConnection : FtpConnection
     public override void Abort()
     {
         ShutdownBoth();
+        _epoll?.Dispose();
         _socket.Dispose();
     }
 
@@ -57,7 +85,9 @@ internal sealed class SocketConnection : FtpConnection
             using var cts = new CancellationTokenSource(timeout);
             for (var drained = 0; drained < maxBytes;)
             {
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(0, 4096), SocketFlags.None, cts.Token).ConfigureAwait(false);
+                var read = _epoll is not null
+                    ? await _epoll.ReadAsync(buffer.AsMemory(0, 4096), cts.Token).ConfigureAwait(false)
+                    : await _socket.ReceiveAsync(buffer.AsMemory(0, 4096), SocketFlags.None, cts.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -66,7 +96,7 @@ internal sealed class SocketConnection : FtpConnection
                 drained += read;
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
         }
         finally
@@ -91,6 +121,7 @@ internal sealed class SocketConnection : FtpConnection
         {
         }
 
+        _epoll?.Dispose(); // SslStream may have left it open.
         _socket.Dispose();
     }
 
