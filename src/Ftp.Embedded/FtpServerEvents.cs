@@ -44,6 +44,10 @@ public sealed class FtpServerEvents
 
     internal bool HasTransferHandlers => TransferEnded is not null;
 
+    internal bool HasSessionStartedHandlers => SessionStarted is not null;
+
+    internal bool HasSessionEndedHandlers => SessionEnded is not null;
+
     private void Raise<T>(EventHandler<T>? handler, T e)
     {
         if (handler is null)

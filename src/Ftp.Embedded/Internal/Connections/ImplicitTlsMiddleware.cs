@@ -19,6 +19,7 @@ internal sealed class ImplicitTlsMiddleware(ConnectionDelegate next, ServerConte
             return;
         }
 
+        await IoThread.LeaveAsync(); // The handshake's signature and key exchange take CPU: not on an event thread.
         try
         {
             var ssl = await TlsHandshake.AuthenticateAsync(context, connection.Stream, dataConnection: false, controlCertificate: null, stopping).ConfigureAwait(false);

@@ -89,8 +89,11 @@ internal sealed partial class FtpSession : ICommandContext
         }
         finally
         {
-            // Closing raises the application's events and may wait on the filesystem: not on an event thread.
-            await IoThread.LeaveAsync();
+            if (!EndsInline())
+            {
+                await IoThread.LeaveAsync();
+            }
+
             await CloseAsync().ConfigureAwait(false);
             Ended();
         }
@@ -110,9 +113,21 @@ internal sealed partial class FtpSession : ICommandContext
         CreatePipes();
         _countedActive = Context.Metrics.SessionStarted();
         FtpLog.SessionStarted(Context.Logger, Info.Id, Info.RemoteEndPoint);
+        if (Context.Events.HasSessionStartedHandlers)
+        {
+            await IoThread.LeaveAsync(); // The application's handlers may block.
+        }
+
         Context.Events.RaiseSessionStarted(new FtpSessionEventArgs(Info));
         await Reply(FtpReplyCode.ServiceReady, Context.Options.Greeting).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether the end of the session may run on an event thread: when it raises no application event and disposes no
+    /// filesystem (both may block), it only closes sockets and counts.
+    /// </summary>
+    private bool EndsInline()
+        => !Context.Events.HasSessionEndedHandlers && _login.LoggedIn?.FileSystem is not (IAsyncDisposable or IDisposable);
 
     /// <summary>Counts, logs and announces the end of the session.</summary>
     private void Ended()

@@ -80,6 +80,12 @@ internal sealed class SocketConnection : FtpConnection
     public override async ValueTask DrainAsync(int maxBytes, TimeSpan timeout)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        if (_epoll is not null)
+        {
+            // A caller that may stay on the event thread (the end of a session that blocks on nothing) is resumed there.
+            _epoll.InlineReads = IoThread.IsCurrent;
+        }
+
         try
         {
             using var cts = new CancellationTokenSource(timeout);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ftp.Embedded.Internal.Transport.Epoll;
 
 namespace Ftp.Embedded.Internal.Transport;
 
@@ -14,12 +15,15 @@ internal sealed class SocketConnectionListener : IConnectionListener
 {
     private readonly Socket _socket;
     private readonly bool _implicitTls;
+    private readonly EpollAcceptor? _acceptor;
+    private int _disposed;
 
     private SocketConnectionListener(Socket socket, bool implicitTls)
     {
         _socket = socket;
         _implicitTls = implicitTls;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _acceptor = SocketConnection.UseEpoll ? EpollAcceptor.TryCreate(socket) : null;
     }
 
     public IPEndPoint EndPoint { get; }
@@ -70,7 +74,9 @@ internal sealed class SocketConnectionListener : IConnectionListener
             Socket socket;
             try
             {
-                socket = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                socket = _acceptor is not null
+                    ? await _acceptor.AcceptAsync(cancellationToken).ConfigureAwait(false)
+                    : await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectDisposedException)
             {
@@ -80,6 +86,10 @@ internal sealed class SocketConnectionListener : IConnectionListener
             {
                 throw new IOException(ex.Message, ex);
             }
+            catch (IOException) when (_acceptor is not null && Volatile.Read(ref _disposed) != 0)
+            {
+                return null;
+            }
 
             if (SocketConnection.TryCreate(socket, _implicitTls) is { } connection)
             {
@@ -88,11 +98,16 @@ internal sealed class SocketConnectionListener : IConnectionListener
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, 1);
+        _acceptor?.Dispose();
+        _socket.Dispose();
+    }
 
     public ValueTask DisposeAsync()
     {
-        _socket.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
 }

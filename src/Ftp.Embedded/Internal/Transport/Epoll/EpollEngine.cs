@@ -14,7 +14,7 @@ internal sealed unsafe class EpollEngine
     private const uint ReadEvents = EpollNative.EPOLLIN | EpollNative.EPOLLRDHUP | EpollNative.EPOLLET;
     private static readonly Lazy<EpollEngine[]?> Engines = new(CreateEngines);
     private static readonly Lock SlotsLock = new();
-    private static EpollSocketStream?[] s_slots = new EpollSocketStream?[64];
+    private static IEpollTarget?[] s_slots = new IEpollTarget?[64];
     private static readonly Stack<int> FreeSlots = new();
     private static int s_nextSlot;
     private static int s_nextEngine;
@@ -41,7 +41,7 @@ internal sealed unsafe class EpollEngine
             var slot = FreeSlots.Count > 0 ? FreeSlots.Pop() : s_nextSlot++;
             if (slot >= s_slots.Length)
             {
-                var grown = new EpollSocketStream?[s_slots.Length * 2];
+                var grown = new IEpollTarget?[s_slots.Length * 2];
                 s_slots.CopyTo(grown, 0);
                 Volatile.Write(ref s_slots, grown);
             }
@@ -51,16 +51,16 @@ internal sealed unsafe class EpollEngine
     }
 
     /// <summary>Adds the socket to this thread's epoll set, edge-triggered for reading and writing; frees the slot on failure.</summary>
-    public bool TryAdd(int fd, int slot, EpollSocketStream stream)
+    public bool TryAdd(int fd, int slot, IEpollTarget target, bool watchWrites)
     {
         lock (SlotsLock)
         {
-            s_slots[slot] = stream;
+            s_slots[slot] = target;
         }
 
         // Writability is asked for only once a send has waited (WatchWrites): on an edge-triggered registration every
         // ACK that frees send space would otherwise wake the event thread for nothing.
-        if (EpollNative.Control(_epfd, EpollNative.EPOLL_CTL_ADD, fd, ReadEvents, (ulong)slot) == 0)
+        if (EpollNative.Control(_epfd, EpollNative.EPOLL_CTL_ADD, fd, ReadEvents | (watchWrites ? EpollNative.EPOLLOUT : 0), (ulong)slot) == 0)
         {
             return true;
         }
@@ -137,8 +137,8 @@ internal sealed unsafe class EpollEngine
             for (var i = 0; i < count; i++)
             {
                 var slot = (int)EpollNative.DataAt(buffer, i);
-                var stream = Volatile.Read(ref s_slots)[slot];
-                stream?.OnEvents(EpollNative.EventsAt(buffer, i));
+                var target = Volatile.Read(ref s_slots)[slot];
+                target?.OnEvents(EpollNative.EventsAt(buffer, i));
             }
         }
     }

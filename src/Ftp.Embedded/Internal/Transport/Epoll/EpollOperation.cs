@@ -8,7 +8,7 @@ namespace Ftp.Embedded.Internal.Transport.Epoll;
 /// try that found the socket not ready and the edge that arrives before the operation is marked as waiting: the try
 /// is repeated when the counter moved.
 /// </summary>
-internal sealed class EpollOperation(EpollSocketStream owner, bool isRead) : IValueTaskSource<int>
+internal sealed class EpollOperation(IEpollTarget owner, bool isRead) : IValueTaskSource<int>
 {
     private const int Idle = 0;
     private const int Waiting = 1;
@@ -17,6 +17,7 @@ internal sealed class EpollOperation(EpollSocketStream owner, bool isRead) : IVa
     private ManualResetValueTaskSourceCore<int> _core;
     private int _state;
     private int _readiness;
+    private int _drainedAt = -1; // the readiness count at which a receive last found the socket empty
     private Memory<byte> _buffer;
     private CancellationTokenRegistration _cancellation;
 
@@ -31,7 +32,17 @@ internal sealed class EpollOperation(EpollSocketStream owner, bool isRead) : IVa
         while (true)
         {
             var readiness = Volatile.Read(ref _readiness);
-            var moved = owner.TryTransfer(isRead, buffer, out var errno);
+            int moved, errno;
+            if (isRead && readiness == _drainedAt)
+            {
+                // Nothing arrived since a receive emptied the socket: wait for the edge without a system call.
+                (moved, errno) = (-1, EpollNative.EAGAIN);
+            }
+            else
+            {
+                moved = Try(buffer, readiness, out errno);
+            }
+
             if (moved >= 0)
             {
                 return new ValueTask<int>(moved);
@@ -85,7 +96,16 @@ internal sealed class EpollOperation(EpollSocketStream owner, bool isRead) : IVa
             return;
         }
 
-        var moved = owner.TryTransfer(isRead, _buffer, out var errno);
+        int moved, errno = 0;
+        if (isRead && _buffer.IsEmpty && owner is EpollSocketStream)
+        {
+            moved = 0; // A zero-byte read waits only for readiness: the read that follows takes the bytes (or the end).
+        }
+        else
+        {
+            moved = Try(_buffer, Volatile.Read(ref _readiness), out errno);
+        }
+
         if (moved < 0 && (errno == EpollNative.EAGAIN || errno == EpollNative.EINTR))
         {
             // Not ready after all; the next edge comes to this same thread.
@@ -112,6 +132,18 @@ internal sealed class EpollOperation(EpollSocketStream owner, bool isRead) : IVa
             _core.RunContinuationsAsynchronously = true;
             _core.SetException(new ObjectDisposedException(nameof(EpollSocketStream)));
         }
+    }
+
+    /// <summary>One try; a receive that came back short or found nothing notes that the socket is now empty.</summary>
+    private int Try(Memory<byte> buffer, int readiness, out int errno)
+    {
+        var moved = owner.TryTransfer(isRead, buffer, out errno);
+        if (isRead && ((moved < 0 && errno == EpollNative.EAGAIN) || (moved > 0 && moved < buffer.Length)))
+        {
+            _drainedAt = readiness;
+        }
+
+        return moved;
     }
 
     public int GetResult(short token)

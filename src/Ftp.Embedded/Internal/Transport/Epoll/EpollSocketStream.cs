@@ -9,7 +9,7 @@ namespace Ftp.Embedded.Internal.Transport.Epoll;
 /// A read completes there, on the event thread, while <see cref="InlineReads"/> is set (the session's command read);
 /// every other completion (writes, TLS handshakes, PROXY headers) is handed to the thread pool.
 /// </summary>
-internal sealed class EpollSocketStream : Stream
+internal sealed class EpollSocketStream : Stream, IEpollTarget
 {
     private readonly SafeSocketHandle _handle;
     private readonly EpollEngine _engine;
@@ -58,7 +58,7 @@ internal sealed class EpollSocketStream : Stream
             var engine = EpollEngine.Next();
             var slot = EpollEngine.Reserve();
             var stream = new EpollSocketStream(handle, engine, slot);
-            if (!engine.TryAdd((int)handle.DangerousGetHandle(), slot, stream))
+            if (!engine.TryAdd((int)handle.DangerousGetHandle(), slot, stream, watchWrites: false))
             {
                 return null;
             }
@@ -121,7 +121,7 @@ internal sealed class EpollSocketStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Readiness from the event thread: retries the waiting operation of each direction that became ready.</summary>
-    internal void OnEvents(uint events)
+    public void OnEvents(uint events)
     {
         if ((events & (EpollNative.EPOLLIN | EpollNative.EPOLLRDHUP | EpollNative.EPOLLHUP | EpollNative.EPOLLERR)) != 0)
         {
@@ -136,7 +136,7 @@ internal sealed class EpollSocketStream : Stream
 
     /// <summary>One non-blocking receive or send; a zero-length read only peeks whether data (or the end) is there.</summary>
     /// <returns>The bytes moved, or -1 with <paramref name="errno"/> set.</returns>
-    internal unsafe int TryTransfer(bool isRead, Memory<byte> buffer, out int errno)
+    public unsafe int TryTransfer(bool isRead, Memory<byte> buffer, out int errno)
     {
         errno = 0;
         if (Volatile.Read(ref _disposed) != 0)
@@ -193,7 +193,7 @@ internal sealed class EpollSocketStream : Stream
     }
 
     /// <summary>Asks the event thread for writability from the first send that found the socket full on.</summary>
-    internal void WatchWrites()
+    public void WatchWrites()
     {
         if (Volatile.Read(ref _watchingWrites) != 0 || Interlocked.Exchange(ref _watchingWrites, 1) != 0)
         {

@@ -1,0 +1,141 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Ftp.Embedded.Internal.Transport.Epoll;
+
+/// <summary>
+/// A listening socket's accepts on an event thread: an accept that waited completes there, so the new connection's
+/// first steps (admission, the greeting) run without a hand-off to the pool; the connection pipeline leaves the event
+/// thread before anything that may block (a TLS handshake, the application's events).
+/// </summary>
+internal sealed class EpollAcceptor : IEpollTarget, IDisposable
+{
+    private readonly SafeSocketHandle _handle;
+    private readonly EpollEngine _engine;
+    private readonly int _slot;
+    private readonly EpollOperation _accept;
+    private int _disposed;
+
+    private EpollAcceptor(SafeSocketHandle handle, EpollEngine engine, int slot)
+    {
+        _handle = handle;
+        _engine = engine;
+        _slot = slot;
+        _accept = new EpollOperation(this, isRead: true);
+    }
+
+    /// <summary>Registers the listening <paramref name="socket"/> (made non-blocking); <see langword="null"/> without epoll.</summary>
+    public static EpollAcceptor? TryCreate(Socket socket)
+    {
+        if (!EpollEngine.IsSupported)
+        {
+            return null;
+        }
+
+        socket.Blocking = false;
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var engine = EpollEngine.Next();
+            var slot = EpollEngine.Reserve();
+            var acceptor = new EpollAcceptor(handle, engine, slot);
+            return engine.TryAdd((int)handle.DangerousGetHandle(), slot, acceptor, watchWrites: false) ? acceptor : null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The next connection, non-blocking, as a socket; waits on the event thread when none is queued.</summary>
+    public async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
+    {
+        var fd = await _accept.StartAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+    }
+
+    public void OnEvents(uint events)
+    {
+        if ((events & (EpollNative.EPOLLIN | EpollNative.EPOLLHUP | EpollNative.EPOLLERR)) != 0)
+        {
+            _accept.OnReady(inline: true);
+        }
+    }
+
+    public int TryTransfer(bool isRead, Memory<byte> buffer, out int errno)
+    {
+        errno = 0;
+        var added = false;
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                errno = -1;
+                return -1;
+            }
+
+            _handle.DangerousAddRef(ref added);
+            var fd = EpollNative.Accept((int)_handle.DangerousGetHandle(), 0, 0, EpollNative.SOCK_NONBLOCK | EpollNative.SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                // A connection that was reset while it waited in the queue: take the next one.
+                errno = errno is 103 or 71 ? EpollNative.EINTR : errno;
+            }
+
+            return fd;
+        }
+        catch (ObjectDisposedException)
+        {
+            errno = -1;
+            return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    public void WatchWrites()
+    {
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            _engine.Unregister(added ? (int)_handle.DangerousGetHandle() : -1, _slot);
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+
+        _accept.Abandon();
+    }
+}
