@@ -43,14 +43,22 @@ internal sealed class SocketConnection : FtpConnection
     /// <summary>Wraps an accepted socket, replies unbuffered (no Nagle delay); disposes the socket when that fails.</summary>
     public static SocketConnection? TryCreate(Socket socket, bool implicitTls)
     {
+        Stream? stream = null;
         try
         {
+            if (socket.RemoteEndPoint is not IPEndPoint || socket.LocalEndPoint is not IPEndPoint)
+            {
+                socket.Dispose(); // Reset while it waited in the queue: it has no peer any more.
+                return null;
+            }
+
             socket.NoDelay = true;
-            Stream stream = (UseEpoll ? EpollSocketStream.TryCreate(socket) : null) ?? (Stream)new NetworkStream(socket, ownsSocket: false);
+            stream = (UseEpoll ? EpollSocketStream.TryCreate(socket) : null) ?? (Stream)new NetworkStream(socket, ownsSocket: false);
             return new SocketConnection(socket, stream, implicitTls);
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
+            stream?.Dispose(); // Out of the event thread's set, while the descriptor is still open.
             socket.Dispose(); // Gone before it could be served.
             return null;
         }

@@ -55,8 +55,19 @@ internal sealed class EpollAcceptor : IEpollTarget, IDisposable
     /// <summary>The next connection, non-blocking, as a socket; waits on the event thread when none is queued.</summary>
     public async ValueTask<Socket> AcceptAsync(CancellationToken cancellationToken)
     {
-        var fd = await _accept.StartAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        while (true)
+        {
+            var fd = await _accept.StartAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            var handle = new SafeSocketHandle(fd, ownsHandle: true);
+            try
+            {
+                return new Socket(handle);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
+            {
+                handle.Dispose(); // Reset before it could be looked at (the socket's options and addresses): take the next one.
+            }
+        }
     }
 
     public void OnEvents(uint events)
