@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.FileSystems;
@@ -40,7 +41,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
     public override ValueTask<TransferBody> OpenAsync(IFtpFileSystem fileSystem, CancellationToken cancellationToken)
         => ValueTask.FromResult<TransferBody>(new Body(this, fileSystem));
 
-    private void Write(PipeWriter writer, FtpFileInfo entry, string directory)
+    private void Write(IBufferWriter<byte> writer, FtpFileInfo entry, string directory)
     {
         switch (Format)
         {
@@ -89,6 +90,22 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 return;
             }
 
+            if (request.Format != ListingFormat.Names && (request.Format == ListingFormat.List || request.User.UploadOnlyDirectory is null)
+                && fileSystem is PhysicalFileSystem physical && physical.OpenBatchReader(request.Path) is { } reader)
+            {
+                using (reader)
+                {
+                    var lines = new Lines(request);
+                    while (reader.WriteSome(writer, lines, FlushThreshold))
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                return;
+            }
+
             await foreach (var entry in fileSystem.ListAsync(request.Path, cancellationToken).ConfigureAwait(false))
             {
                 if (UploadTemporaryName.Matches(entry.Name))
@@ -127,6 +144,26 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
         {
             progress.Progress((int)writer.UnflushedBytes);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The lines of a LIST or MLSD, from a described entry or a raw one, with the same bytes.</summary>
+    private sealed class Lines(ListingRequest request) : IListingLineWriter
+    {
+        private readonly ulong _unique = ListingFormatter.UniqueSeed(request.Path);
+
+        public void Write(IBufferWriter<byte> output, FtpFileInfo entry) => request.Write(output, entry, request.Path);
+
+        public void Write(IBufferWriter<byte> output, in RawListingEntry entry)
+        {
+            if (request.Format == ListingFormat.List)
+            {
+                ListingFormatter.WriteListLine(output, entry, request.Now);
+            }
+            else
+            {
+                ListingFormatter.WriteFactsLine(output, entry, _unique, request.Facts, request.User);
+            }
         }
     }
 }
