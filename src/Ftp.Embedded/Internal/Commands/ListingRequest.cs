@@ -29,6 +29,13 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
 {
     internal const int FlushThreshold = 32 * 1024;
 
+    /// <summary>
+    /// The data connection's writer has 64 KiB segments: a flush once one is nearly full sends it with one write (a line
+    /// is at most about 1.3 KiB, so it never spills into a second segment).
+    /// </summary>
+    private const int SegmentSize = 64 * 1024;
+    private const int DataFlushThreshold = SegmentSize - 4096;
+
     public override FtpTransferDirection? Direction => null;
 
     public override string OpeningText => Opening(binary: false, Format switch
@@ -61,7 +68,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
     {
         public override async ValueTask CopyAsync(DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
         {
-            var writer = PipeWriter.Create(data.Stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+            var writer = PipeWriter.Create(data.Stream, new StreamPipeWriterOptions(minimumBufferSize: SegmentSize, leaveOpen: true));
             try
             {
                 if (!request.Info.IsDirectory)
@@ -96,7 +103,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 using (reader)
                 {
                     var lines = new Lines(request);
-                    while (reader.WriteSome(writer, lines, FlushThreshold))
+                    while (reader.WriteSome(writer, lines, DataFlushThreshold))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
@@ -115,7 +122,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 request.Write(writer, entry, request.Path);
-                if (writer.UnflushedBytes > FlushThreshold)
+                if (writer.UnflushedBytes > DataFlushThreshold)
                 {
                     await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
@@ -133,7 +140,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 ListingFormatter.WriteNameLine(writer, name);
-                if (writer.UnflushedBytes > FlushThreshold)
+                if (writer.UnflushedBytes > DataFlushThreshold)
                 {
                     await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
