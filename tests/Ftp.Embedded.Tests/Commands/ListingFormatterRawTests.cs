@@ -31,6 +31,8 @@ public class ListingFormatterRawTests
         data.Add("with space.bin", false, 0, Now.UtcTicks, 0b110_000_000);
         data.Add("\u00e9t\u00e9 \u65e5\u672c.txt", false, 999_999_999_999, Now.UtcTicks, 0b111_111_111);
         data.Add("huge.iso", false, long.MaxValue, Now.UtcTicks, 0b100_100_100);
+        data.Add("eleven.bin", false, 12_345_678_901, Now.UtcTicks, 0b110_100_100);
+        data.Add("empty", false, 0, Now.UtcTicks, 0b110_100_100);
         data.Add("suid", false, 12, Now.UtcTicks, 0b100_111_101_101);
         data.Add("sticky", true, 0, Now.UtcTicks, 0b001_111_111_111);
         data.Add("line\r\nbreak", false, 1, Now.UtcTicks, 0);
