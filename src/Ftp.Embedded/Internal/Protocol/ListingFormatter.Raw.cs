@@ -36,10 +36,11 @@ internal static partial class ListingFormatter
         var time = new DateTime(entry.LastWriteTicks, DateTimeKind.Utc);
         var nowTicks = now.UtcTicks;
         var recent = entry.LastWriteTicks <= nowTicks + TimeSpan.TicksPerDay && entry.LastWriteTicks > nowTicks - (182 * TimeSpan.TicksPerDay);
+        time.Deconstruct(out var year, out var month, out var day);
         span[written++] = (byte)' ';
-        written += Ascii(span[written..], Months[time.Month - 1]);
+        written += Ascii(span[written..], Months[month - 1]);
         span[written++] = (byte)' ';
-        written += TwoDigits(span[written..], time.Day);
+        written += TwoDigits(span[written..], day);
         span[written++] = (byte)' ';
         if (recent)
         {
@@ -50,8 +51,8 @@ internal static partial class ListingFormatter
         else
         {
             span[written++] = (byte)' ';
-            written += TwoDigits(span[written..], time.Year / 100);
-            written += TwoDigits(span[written..], time.Year % 100);
+            written += TwoDigits(span[written..], year / 100);
+            written += TwoDigits(span[written..], year % 100);
         }
 
         span[written++] = (byte)' ';
@@ -119,10 +120,11 @@ internal static partial class ListingFormatter
     /// <summary><c>YYYYMMDDHHMMSS</c>.</summary>
     private static int WriteTimeVal(Span<byte> span, DateTime time)
     {
-        TwoDigits(span, time.Year / 100);
-        TwoDigits(span[2..], time.Year % 100);
-        TwoDigits(span[4..], time.Month);
-        TwoDigits(span[6..], time.Day);
+        time.Deconstruct(out var year, out var month, out var day);
+        TwoDigits(span, year / 100);
+        TwoDigits(span[2..], year % 100);
+        TwoDigits(span[4..], month);
+        TwoDigits(span[6..], day);
         TwoDigits(span[8..], time.Hour);
         TwoDigits(span[10..], time.Minute);
         TwoDigits(span[12..], time.Second);
