@@ -97,19 +97,8 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 return;
             }
 
-            if (request.Format != ListingFormat.Names && (request.Format == ListingFormat.List || request.User.UploadOnlyDirectory is null)
-                && fileSystem is PhysicalFileSystem physical && physical.OpenBatchReader(request.Path) is { } reader)
+            if (await TryWriteFromDiskAsync(writer, progress, cancellationToken).ConfigureAwait(false))
             {
-                using (reader)
-                {
-                    var lines = new Lines(request);
-                    while (reader.WriteSome(writer, lines, DataFlushThreshold))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
                 return;
             }
 
@@ -127,6 +116,32 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                     await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>
+        /// LIST or MLSD of a disk directory on Linux, read with getdents64 and statx and formatted from the raw entries;
+        /// <see langword="false"/> when the general path must list it (another filesystem, MLSD perm facts that depend
+        /// on an upload-only folder, or no such reader here).
+        /// </summary>
+        private async ValueTask<bool> TryWriteFromDiskAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            if (request.Format == ListingFormat.Names || (request.Format == ListingFormat.Facts && request.User.UploadOnlyDirectory is not null)
+                || fileSystem is not PhysicalFileSystem physical || physical.OpenBatchReader(request.Path) is not { } reader)
+            {
+                return false;
+            }
+
+            using (reader)
+            {
+                var lines = new Lines(request);
+                while (reader.WriteSome(writer, lines, DataFlushThreshold))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return true;
         }
 
         /// <summary>NLST of a directory from names alone: the filesystem describes no entry.</summary>
