@@ -13,6 +13,7 @@ internal static class DataCopy
 {
     private const int BufferSize = 256 * 1024;
     private const int LargeReceiveSize = 1024 * 1024;
+    private const int ReceiveLowWater = 128 * 1024;
     private const int SendFileChunk = 16 * 1024 * 1024;
 
     /// <summary>Sends <paramref name="source"/> (already positioned at <paramref name="offset"/>) to the client.</summary>
@@ -121,6 +122,7 @@ internal static class DataCopy
         var throttle = progress.Throttle;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var size = Math.Min(BufferSize, throttle?.SliceSize ?? BufferSize);
+        var lowWater = false;
         try
         {
             int read;
@@ -140,12 +142,46 @@ internal static class DataCopy
                     buffer = ArrayPool<byte>.Shared.Rent(LargeReceiveSize);
                     size = LargeReceiveSize;
                 }
+                else if (read == size && !lowWater)
+                {
+                    lowWater = WakeForMore(socket);
+                }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Once a fast sender fills 1 MiB reads, its socket reports itself readable only when <see cref="ReceiveLowWater"/>
+    /// bytes wait (SO_RCVLOWAT, honoured by Linux for readiness; the end of the stream and errors still wake at once, and
+    /// a receive still returns what it finds): fewer wake-ups, each reading more. Only when the receive buffer has grown
+    /// well past it: Linux clamps the window to the low-water mark when it has to enlarge the buffer for it.
+    /// Returns whether it was set.
+    /// </summary>
+    private static bool WakeForMore(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true;
+        }
+
+        try
+        {
+            if (socket.ReceiveBufferSize < 4 * ReceiveLowWater)
+            {
+                return false;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveLowWater, ReceiveLowWater);
+        }
+        catch (SocketException)
+        {
+        }
+
+        return true;
     }
 
     /// <summary>
