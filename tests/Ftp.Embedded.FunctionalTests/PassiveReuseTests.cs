@@ -80,9 +80,9 @@ public sealed class PassiveReuseTests
         await client.ExpectAsync("TYPE I", 200);
         var pasv = await client.ExpectAsync("PASV", 227);
         (await RetrieveAsync(client, pasv, "RETR p.bin")).Should().Equal(content);
-        var port = PasvPort(await client.ExpectAsync("PASV", 227));
-        port.Should().Be(PasvPort(pasv));
+        var port = PasvPort(pasv);
 
+        // The listener is idle, kept for the next PASV: PORT gives it up.
         using var active = await client.OpenActiveAsync();
         var refused = async () => await FtpTestClient.ConnectDataAsync(new IPEndPoint(IPAddress.Loopback, port), null, FtpTestClient.DefaultTimeout);
         (await refused.Should().ThrowAsync<SocketException>()).Which.SocketErrorCode.Should().Be(SocketError.ConnectionRefused);
