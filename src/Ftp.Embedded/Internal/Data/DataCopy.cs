@@ -13,7 +13,6 @@ internal static class DataCopy
 {
     private const int BufferSize = 256 * 1024;
     private const int LargeReceiveSize = 1024 * 1024;
-    private const int ReceiveLowWater = 128 * 1024;
     private const int SendFileChunk = 16 * 1024 * 1024;
 
     /// <summary>Sends <paramref name="source"/> (already positioned at <paramref name="offset"/>) to the client.</summary>
@@ -115,7 +114,7 @@ internal static class DataCopy
     /// Receives an upload straight into a file on disk: socket reads complete inline while data is flowing, and the
     /// page-cache write happens on the same thread, without a hop per chunk (the fast path for STOR to disk). The buffer
     /// starts at 256 KiB and grows to 1 MiB once a receive fills it: a fast sender then costs a quarter of the wake-ups
-    /// and system calls per byte, while slow uploads keep the small buffer.
+    /// and system calls per byte, while slow uploads keep the small buffer; after that, <see cref="ReceiveLowWater"/>.
     /// </summary>
     private static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, ITransferProgress progress, CancellationToken cancellationToken)
     {
@@ -144,7 +143,7 @@ internal static class DataCopy
                 }
                 else if (read == size && !lowWater)
                 {
-                    lowWater = WakeForMore(socket);
+                    lowWater = ReceiveLowWater.TrySet(socket);
                 }
             }
         }
@@ -152,36 +151,6 @@ internal static class DataCopy
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>
-    /// Once a fast sender fills 1 MiB reads, its socket reports itself readable only when <see cref="ReceiveLowWater"/>
-    /// bytes wait (SO_RCVLOWAT, honoured by Linux for readiness; the end of the stream and errors still wake at once, and
-    /// a receive still returns what it finds): fewer wake-ups, each reading more. Only when the receive buffer has grown
-    /// well past it: Linux clamps the window to the low-water mark when it has to enlarge the buffer for it.
-    /// Returns whether it was set.
-    /// </summary>
-    private static bool WakeForMore(Socket socket)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return true;
-        }
-
-        try
-        {
-            if (socket.ReceiveBufferSize < 4 * ReceiveLowWater)
-            {
-                return false;
-            }
-
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveLowWater, ReceiveLowWater);
-        }
-        catch (SocketException)
-        {
-        }
-
-        return true;
     }
 
     /// <summary>
