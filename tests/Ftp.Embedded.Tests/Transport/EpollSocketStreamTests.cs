@@ -118,6 +118,32 @@ public sealed class EpollSocketStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Urgent_data_is_read_whole_though_a_receive_stops_at_the_urgent_mark()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // As a control connection is set up, and as ftplib sends ABOR: the whole line as urgent data.
+        _server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, true);
+        await _client.SendAsync("NOOP\r\n"u8.ToArray());
+        await _client.SendAsync("ABOR\r\n"u8.ToArray(), SocketFlags.OutOfBand);
+        await Task.Delay(50); // Both segments arrive before the first receive.
+
+        var received = new List<byte>();
+        var buffer = new byte[64];
+        while (received.Count < 12)
+        {
+            var n = await _stream.ReadAsync(buffer).AsTask().WaitAsync(Bound);
+            n.Should().BePositive();
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        received.Should().Equal("NOOP\r\nABOR\r\n"u8.ToArray());
+    }
+
+    [Fact]
     public async Task The_end_of_the_stream_reads_as_zero()
     {
         if (!OperatingSystem.IsLinux())

@@ -134,11 +134,14 @@ internal sealed class EpollOperation(IEpollTarget owner, bool isRead) : IValueTa
         }
     }
 
-    /// <summary>One try; a receive that came back short or found nothing notes that the socket is now empty.</summary>
+    /// <summary>
+    /// One try; a receive that found nothing notes that the socket is empty at this readiness count. (A short receive
+    /// does not say so: a receive stops at TCP's urgent mark, which clients set on ABOR, with bytes still waiting.)
+    /// </summary>
     private int Try(Memory<byte> buffer, int readiness, out int errno)
     {
         var moved = owner.TryTransfer(isRead, buffer, out errno);
-        if (isRead && ((moved < 0 && errno == EpollNative.EAGAIN) || (moved > 0 && moved < buffer.Length)))
+        if (isRead && moved < 0 && errno == EpollNative.EAGAIN)
         {
             _drainedAt = readiness;
         }
