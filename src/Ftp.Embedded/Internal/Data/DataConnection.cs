@@ -45,8 +45,15 @@ internal sealed class DataConnection : IAsyncDisposable
     /// <summary>The client at the other end (behind a trusted proxy, the address its header gave).</summary>
     public IPEndPoint Peer { get; }
 
-    /// <summary>Replaces the stream with the TLS session set up over it.</summary>
-    public void Protect(SslStream ssl) => Stream = ssl;
+    /// <summary>
+    /// Replaces the stream with the TLS session set up over it. Every write is then a whole TLS record (or a flight of
+    /// the handshake), so Nagle's algorithm would only hold back the short ones (close_notify, a file's last record).
+    /// </summary>
+    public void Protect(SslStream ssl)
+    {
+        _socket.NoDelay = true;
+        Stream = ssl;
+    }
 
     /// <summary>MODE Z: the transfer's bytes go through zlib at <paramref name="level"/> (sendfile is then not used).</summary>
     public void Compress(int level) => Stream = new ZLibDataStream(Stream, level);

@@ -49,7 +49,9 @@ internal sealed class TlsContext
     /// handshake, and a client that uploads, sends close_notify and closes without reading them (curl does) makes the
     /// kernel reset the connection and drop the tail of the upload before the server has read it. SslStream offers no
     /// way to send zero tickets; TLS 1.2 delivers them inside the handshake. The control connection uses 1.2 or 1.3.
-    /// With client certificates on, both ask for one: see <see cref="ClientCertificatePolicy"/>.
+    /// Both offer session resumption: a client that resumes its previous data connection's session skips the certificate,
+    /// the RSA signature and the key exchange (an abbreviated handshake, one round trip less), which is most of what a
+    /// small protected transfer costs. With client certificates on, both ask for one: see <see cref="ClientCertificatePolicy"/>.
     /// </summary>
     /// <param name="dataConnection">Whether this is a data connection.</param>
     /// <param name="controlCertificate">For a data connection: the control connection's client certificate, if any.</param>
@@ -61,7 +63,7 @@ internal sealed class TlsContext
             EnabledSslProtocols = dataConnection ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateRequired = false,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            AllowTlsResume = !dataConnection,
+            AllowTlsResume = true,
         };
         if (_options.ClientCertificates != FtpClientCertificateMode.None)
         {
