@@ -45,15 +45,8 @@ internal sealed class DataConnection : IAsyncDisposable
     /// <summary>The client at the other end (behind a trusted proxy, the address its header gave).</summary>
     public IPEndPoint Peer { get; }
 
-    /// <summary>
-    /// Replaces the stream with the TLS session set up over it. Every write is then a whole TLS record (or a flight of
-    /// the handshake), so Nagle's algorithm would only hold back the short ones (close_notify, a file's last record).
-    /// </summary>
-    public void Protect(SslStream ssl)
-    {
-        _socket.NoDelay = true;
-        Stream = ssl;
-    }
+    /// <summary>Replaces the stream with the TLS session set up over it.</summary>
+    public void Protect(SslStream ssl) => Stream = ssl;
 
     /// <summary>MODE Z: the transfer's bytes go through zlib at <paramref name="level"/> (sendfile is then not used).</summary>
     public void Compress(int level) => Stream = new ZLibDataStream(Stream, level);
@@ -75,6 +68,9 @@ internal sealed class DataConnection : IAsyncDisposable
         {
             if ((Stream is ZLibDataStream zlib ? zlib.Inner : Stream) is SslStream ssl)
             {
+                // The last record and close_notify are short writes: without this, Nagle's algorithm holds them until
+                // the client acknowledges what went before (a delayed ACK away). Bulk records before kept the coalescing.
+                _socket.NoDelay = true;
                 await ssl.ShutdownAsync().ConfigureAwait(false);
             }
 
