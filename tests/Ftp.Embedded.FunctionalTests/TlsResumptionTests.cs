@@ -7,7 +7,8 @@ namespace Ftp.Embedded.FunctionalTests;
 
 /// <summary>
 /// Protected data connections offer TLS session resumption: a client that resumes its previous data connection's
-/// session gets an abbreviated handshake, without the certificate, the signature and the key exchange.
+/// session gets an abbreviated handshake, without the certificate and the signature. Uploads stay on TLS 1.2 (no
+/// session tickets after the handshake); downloads may use TLS 1.3.
 /// </summary>
 public sealed class TlsResumptionTests
 {
@@ -15,11 +16,10 @@ public sealed class TlsResumptionTests
     private const int CertificateBytes = 600;
 
     [Fact]
-    public async Task A_data_connection_resumes_the_previous_data_connections_TLS_session()
+    public async Task Data_connections_resume_the_previous_data_connections_TLS_session()
     {
         await using var server = await TestServer.StartAsync(o => o.Tls.Certificate = TestCertificate.Instance);
         var content = TransferTests.RandomBytes(4096, 16);
-        await server.WriteFileAsync("/home/alice/small.bin", content);
         await using var client = await server.ConnectAsync();
         await client.ExpectAsync("AUTH TLS", 234);
         await client.UpgradeToTlsAsync();
@@ -31,18 +31,23 @@ public sealed class TlsResumptionTests
         // A name of this test's own: the client's session cache is per process and per target host.
         var host = $"resume-{Guid.NewGuid():N}.test";
 
-        var first = await RetrieveAsync(client, "RETR small.bin", host);
-        var second = await RetrieveAsync(client, "RETR small.bin", host);
-        var upload = await StoreAsync(client, "STOR up.bin", host, content);
+        var firstUpload = await StoreAsync(client, "STOR up.bin", host, content);
+        var secondUpload = await StoreAsync(client, "STOR up2.bin", host, content);
+        var first = await RetrieveAsync(client, "RETR up.bin", host);
+        var second = await RetrieveAsync(client, "RETR up2.bin", host);
 
+        TransferTests.SameBytes(await server.ReadFileAsync("/home/alice/up.bin"), content);
+        TransferTests.SameBytes(await server.ReadFileAsync("/home/alice/up2.bin"), content);
         first.Bytes.Should().Equal(content);
         second.Bytes.Should().Equal(content);
-        TransferTests.SameBytes(await server.ReadFileAsync("/home/alice/up.bin"), content);
-        first.HandshakeBytes.Should().BeGreaterThan(CertificateBytes, "the first data connection has no session to resume");
-        second.HandshakeBytes.Should().BeLessThan(CertificateBytes, "the second resumes the first's session: no certificate is sent");
-        upload.Should().BeLessThan(CertificateBytes, "an upload resumes too");
-        first.Protocol.Should().Be(SslProtocols.Tls12);
-        second.Protocol.Should().Be(SslProtocols.Tls12);
+        firstUpload.HandshakeBytes.Should().BeGreaterThan(CertificateBytes, "the first data connection has no session to resume");
+        secondUpload.HandshakeBytes.Should().BeLessThan(CertificateBytes, "the second resumes the first's session: no certificate is sent");
+        first.HandshakeBytes.Should().BeGreaterThan(CertificateBytes, "a TLS 1.2 session is not resumed in TLS 1.3");
+        second.HandshakeBytes.Should().BeLessThan(CertificateBytes, "a download resumes the previous download's session");
+        firstUpload.Protocol.Should().Be(SslProtocols.Tls12, "uploads stay on TLS 1.2");
+        secondUpload.Protocol.Should().Be(SslProtocols.Tls12);
+        first.Protocol.Should().Be(SslProtocols.Tls13, "downloads may use TLS 1.3");
+        second.Protocol.Should().Be(SslProtocols.Tls13);
     }
 
     private static async Task<(byte[] Bytes, long HandshakeBytes, SslProtocols Protocol)> RetrieveAsync(FtpTestClient client, string command, string host)
@@ -59,15 +64,17 @@ public sealed class TlsResumptionTests
         return (memory.ToArray(), handshake, tls.SslProtocol);
     }
 
-    private static async Task<long> StoreAsync(FtpTestClient client, string command, string host, byte[] content)
+    private static async Task<(long HandshakeBytes, SslProtocols Protocol)> StoreAsync(FtpTestClient client, string command, string host, byte[] content)
     {
         using var socket = await client.OpenPassiveAsync();
         await client.ExpectAsync(command, 150);
         var counted = new CountingStream(new NetworkStream(socket, ownsSocket: false));
         long handshake;
+        SslProtocols protocol;
         await using (var tls = await HandshakeAsync(counted, host))
         {
             handshake = counted.BytesRead;
+            protocol = tls.SslProtocol;
             using var cts = new CancellationTokenSource(FtpTestClient.DefaultTimeout);
             await tls.WriteAsync(content, cts.Token);
             await tls.ShutdownAsync();
@@ -76,7 +83,7 @@ public sealed class TlsResumptionTests
         }
 
         await client.ExpectAsync(226);
-        return handshake;
+        return (handshake, protocol);
     }
 
     private static async Task<SslStream> HandshakeAsync(Stream inner, string host)
