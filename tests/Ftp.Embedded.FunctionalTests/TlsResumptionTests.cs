@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text;
 using Ftp.Embedded.FunctionalTests.Infrastructure;
 
 namespace Ftp.Embedded.FunctionalTests;
@@ -8,7 +11,7 @@ namespace Ftp.Embedded.FunctionalTests;
 /// <summary>
 /// Protected data connections offer TLS session resumption: a client that resumes its previous data connection's
 /// session gets an abbreviated handshake, without the certificate and the signature. Uploads stay on TLS 1.2 (no
-/// session tickets after the handshake); downloads may use TLS 1.3.
+/// session tickets after the handshake); a download takes TLS 1.3 when the client offers a TLS 1.3 session.
 /// </summary>
 public sealed class TlsResumptionTests
 {
@@ -33,21 +36,80 @@ public sealed class TlsResumptionTests
 
         var firstUpload = await StoreAsync(client, "STOR up.bin", host, content);
         var secondUpload = await StoreAsync(client, "STOR up2.bin", host, content);
-        var first = await RetrieveAsync(client, "RETR up.bin", host);
-        var second = await RetrieveAsync(client, "RETR up2.bin", host);
+        var download = await RetrieveAsync(client, "RETR up.bin", host);
 
         TransferTests.SameBytes(await server.ReadFileAsync("/home/alice/up.bin"), content);
         TransferTests.SameBytes(await server.ReadFileAsync("/home/alice/up2.bin"), content);
-        first.Bytes.Should().Equal(content);
-        second.Bytes.Should().Equal(content);
+        download.Bytes.Should().Equal(content);
         firstUpload.HandshakeBytes.Should().BeGreaterThan(CertificateBytes, "the first data connection has no session to resume");
         secondUpload.HandshakeBytes.Should().BeLessThan(CertificateBytes, "the second resumes the first's session: no certificate is sent");
-        first.HandshakeBytes.Should().BeGreaterThan(CertificateBytes, "a TLS 1.2 session is not resumed in TLS 1.3");
-        second.HandshakeBytes.Should().BeLessThan(CertificateBytes, "a download resumes the previous download's session");
+        download.HandshakeBytes.Should().BeLessThan(CertificateBytes, "a download resumes the TLS 1.2 session the client offers");
         firstUpload.Protocol.Should().Be(SslProtocols.Tls12, "uploads stay on TLS 1.2");
         secondUpload.Protocol.Should().Be(SslProtocols.Tls12);
-        first.Protocol.Should().Be(SslProtocols.Tls13, "downloads may use TLS 1.3");
-        second.Protocol.Should().Be(SslProtocols.Tls13);
+        download.Protocol.Should().Be(SslProtocols.Tls12);
+    }
+
+    [Fact]
+    public async Task A_download_resumes_the_control_connections_TLS_1_3_session()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Tls.Certificate = TestCertificate.Instance);
+        var content = TransferTests.RandomBytes(4096, 17);
+        await server.WriteFileAsync("/home/alice/small.bin", content);
+        var host = $"control-{Guid.NewGuid():N}.test";
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var cts = new CancellationTokenSource(FtpTestClient.DefaultTimeout);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port), cts.Token);
+        var plain = new NetworkStream(socket, ownsSocket: false);
+        await ReplyAsync(plain, 220, cts.Token);
+        await plain.WriteAsync("AUTH TLS\r\n"u8.ToArray(), cts.Token);
+        await ReplyAsync(plain, 234, cts.Token);
+        // The control connection's handshake with this test's own host name: the client keeps its TLS 1.3 session under it.
+        await using var control = await HandshakeAsync(plain, host);
+        control.SslProtocol.Should().Be(SslProtocols.Tls13);
+        foreach (var (command, code) in new[] { ("USER alice", 331), ("PASS secret", 230), ("PBSZ 0", 200), ("PROT P", 200), ("TYPE I", 200) })
+        {
+            await control.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), cts.Token);
+            await ReplyAsync(control, code, cts.Token);
+        }
+
+        await control.WriteAsync("EPSV\r\n"u8.ToArray(), cts.Token);
+        var epsv = await ReplyAsync(control, 229, cts.Token);
+        var port = int.Parse(epsv.Split('|')[3], CultureInfo.InvariantCulture);
+        using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await data.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cts.Token);
+        await control.WriteAsync("RETR small.bin\r\n"u8.ToArray(), cts.Token);
+        await ReplyAsync(control, 150, cts.Token);
+        var counted = new CountingStream(new NetworkStream(data, ownsSocket: false));
+        await using (var tls = await HandshakeAsync(counted, host))
+        {
+            counted.BytesRead.Should().BeLessThan(CertificateBytes, "the download resumes the control connection's session");
+            tls.SslProtocol.Should().Be(SslProtocols.Tls13);
+            using var memory = new MemoryStream();
+            await tls.CopyToAsync(memory, cts.Token);
+            memory.ToArray().Should().Equal(content);
+        }
+
+        await ReplyAsync(control, 226, cts.Token);
+    }
+
+    /// <summary>Reads one reply (single line, as these are) and checks its code.</summary>
+    private static async Task<string> ReplyAsync(Stream stream, int code, CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(one, cancellationToken) == 0)
+            {
+                throw new EndOfStreamException($"closed after '{line}'");
+            }
+
+            line.Append((char)one[0]);
+        }
+
+        var text = line.ToString();
+        text.Should().StartWith(code.ToString(CultureInfo.InvariantCulture) + " ");
+        return text;
     }
 
     private static async Task<(byte[] Bytes, long HandshakeBytes, SslProtocols Protocol)> RetrieveAsync(FtpTestClient client, string command, string host)

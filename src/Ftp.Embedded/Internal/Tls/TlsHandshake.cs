@@ -17,8 +17,10 @@ internal static class TlsHandshake
         => RunAsync(context, inner, dataConnection, download: false, controlCertificate, first, second);
 
     /// <summary>
-    /// As <see cref="AuthenticateAsync"/> for a data connection; <paramref name="download"/>: the server only sends on it
-    /// (TLS 1.3 allowed, see <see cref="TlsContext.CreateOptions"/>).
+    /// As <see cref="AuthenticateAsync"/> for a data connection; <paramref name="download"/>: the server only sends on it.
+    /// A download takes TLS 1.3 when the client offers a TLS 1.3 session to resume (the control connection's, usually),
+    /// and TLS 1.2 otherwise, whose abbreviated handshake is the cheapest when the client resumes the previous data
+    /// connection's session (see <see cref="TlsContext.CreateOptions"/>).
     /// </summary>
     public static ValueTask<SslStream> AuthenticateDataAsync(
         ServerContext context, Stream inner, bool download, X509Certificate2? controlCertificate, CancellationToken first, CancellationToken second)
@@ -27,9 +29,25 @@ internal static class TlsHandshake
     private static async ValueTask<SslStream> RunAsync(
         ServerContext context, Stream inner, bool dataConnection, bool download, X509Certificate2? controlCertificate, CancellationToken first, CancellationToken second)
     {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(first, second);
         timeout.CancelAfter(context.Options.Limits.TlsHandshakeTimeout);
+        if (download)
+        {
+            try
+            {
+                var (record, offersTls13Session) = await ClientHelloPeek.ReadAsync(inner, timeout.Token).ConfigureAwait(false);
+                inner = new Proxy.PrefixedStream(inner, record);
+                download = offersTls13Session;
+            }
+            catch
+            {
+                context.Metrics.TlsHandshake(dataConnection, succeeded: false);
+                await inner.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsServerAsync(context.Tls.CreateOptions(dataConnection, controlCertificate, download), timeout.Token).ConfigureAwait(false);
