@@ -54,15 +54,15 @@ internal static class ClientHelloPeek
         extensions = extensions[..Math.Min(extensions.Length, BinaryPrimitives.ReadUInt16BigEndian(rest))];
         while (extensions.Length >= 4)
         {
-            if (BinaryPrimitives.ReadUInt16BigEndian(extensions) == PreSharedKey)
-            {
-                return true;
-            }
-
             var size = BinaryPrimitives.ReadUInt16BigEndian(extensions[2..]);
             if (extensions.Length < 4 + size)
             {
                 return false;
+            }
+
+            if (BinaryPrimitives.ReadUInt16BigEndian(extensions) == PreSharedKey)
+            {
+                return true;
             }
 
             extensions = extensions[(4 + size)..];
