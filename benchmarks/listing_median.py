@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Wall and server CPU of one listing, median of RUNS after a warm-up:
-listing_median.py PORT SERVER_PID USER PASSWORD COMMAND DIR [RUNS] (COMMAND: NLST, LIST or MLSD)."""
+listing_median.py PORT SERVER_PID USER PASSWORD COMMAND DIR [RUNS] (COMMAND: NLST, LIST or MLSD).
+SERVER_PID as child:PID measures the newest child of PID once logged in (a forking server such as pure-ftpd)."""
 import ftplib, os, statistics, sys, time
-port, pid, user, password, cmd, d = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+port, pid, user, password, cmd, d = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 runs = int(sys.argv[7]) if len(sys.argv) > 7 else 5
 def cpu():
     total = 0
@@ -14,6 +15,9 @@ def cpu():
         total += int(f[11]) + int(f[12])
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 f = ftplib.FTP(); f.connect("127.0.0.1", port); f.login(user, password)
+if pid.startswith("child:"):
+    children = open(f"/proc/{pid[6:]}/task/{pid[6:]}/children").read().split()
+    pid = max(children, key=lambda c: os.stat(f"/proc/{c}").st_mtime)
 lines = []; f.retrlines(f"{cmd} {d}", lines.append)  # warm-up
 walls, cpus = [], []
 for _ in range(runs):

@@ -129,6 +129,17 @@ public sealed partial class PhysicalFileSystem : IFtpNameListingFileSystem
         }
     }
 
+    /// <summary>
+    /// LIST and MLSD of <paramref name="path"/> from <c>getdents64</c> and <c>statx</c> straight into the data
+    /// connection's buffers, or <see langword="null"/> where the caller must use <see cref="ListAsync"/> (off Linux, a
+    /// path outside the root, or one that cannot be read as a directory).
+    /// </summary>
+    internal DirectoryBatchReader? OpenBatchReader(string path)
+    {
+        var host = _jail.Map(path);
+        return _jail.IsInsideRoot(host) ? DirectoryBatchReader.TryOpen(host, DescribeLink) : null;
+    }
+
     /// <summary>A symbolic link met while listing: described by its target when that stays inside the root, else left out.</summary>
     private FtpFileInfo? DescribeLink(string hostPath, string name)
     {

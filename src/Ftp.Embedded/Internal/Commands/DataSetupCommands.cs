@@ -176,9 +176,15 @@ internal static class DataSetupCommands
 
     private static async ValueTask<PassiveDataChannel?> OpenPassiveAsync(ICommandContext ctx, IPAddress local)
     {
-        // One listener per session: a new PASV/EPSV replaces the previous one and frees its port.
-        ctx.PrepareData(null);
-        var channel = PassiveDataChannel.TryCreate(ctx.Context, local);
+        // One listener per session, kept across PASV/EPSV while idle (the same port is answered again); one that cannot be
+        // leased again is given up first, so its port is free for the new one.
+        var channel = PassiveDataChannel.TryReuse(ctx.Context, ctx.PassiveListener, local);
+        if (channel is null)
+        {
+            ctx.PrepareData(null);
+            channel = PassiveDataChannel.TryCreate(ctx.Context, local);
+        }
+
         if (channel is null)
         {
             await ctx.ReplyAsync(FtpReplyCode.CantOpenDataConnection, "Can't open data connection: no passive port is free, try again later.");

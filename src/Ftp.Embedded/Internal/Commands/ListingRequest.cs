@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Ftp.Embedded.Internal.Data;
 using Ftp.Embedded.Internal.FileSystems;
@@ -28,6 +29,13 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
 {
     internal const int FlushThreshold = 32 * 1024;
 
+    /// <summary>
+    /// The data connection's writer has 64 KiB segments: a flush once one is nearly full sends it with one write (a line
+    /// is at most about 1.3 KiB, so it never spills into a second segment).
+    /// </summary>
+    private const int SegmentSize = 64 * 1024;
+    private const int DataFlushThreshold = SegmentSize - 4096;
+
     public override FtpTransferDirection? Direction => null;
 
     public override string OpeningText => Opening(binary: false, Format switch
@@ -40,7 +48,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
     public override ValueTask<TransferBody> OpenAsync(IFtpFileSystem fileSystem, CancellationToken cancellationToken)
         => ValueTask.FromResult<TransferBody>(new Body(this, fileSystem));
 
-    private void Write(PipeWriter writer, FtpFileInfo entry, string directory)
+    private void Write(IBufferWriter<byte> writer, FtpFileInfo entry, string directory)
     {
         switch (Format)
         {
@@ -60,7 +68,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
     {
         public override async ValueTask CopyAsync(DataConnection data, ITransferProgress progress, CancellationToken cancellationToken)
         {
-            var writer = PipeWriter.Create(data.Stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+            var writer = PipeWriter.Create(data.Stream, new StreamPipeWriterOptions(minimumBufferSize: SegmentSize, leaveOpen: true));
             try
             {
                 if (!request.Info.IsDirectory)
@@ -89,6 +97,11 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 return;
             }
 
+            if (await TryWriteFromDiskAsync(writer, progress, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await foreach (var entry in fileSystem.ListAsync(request.Path, cancellationToken).ConfigureAwait(false))
             {
                 if (UploadTemporaryName.Matches(entry.Name))
@@ -98,11 +111,37 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 request.Write(writer, entry, request.Path);
-                if (writer.UnflushedBytes > FlushThreshold)
+                if (writer.UnflushedBytes > DataFlushThreshold)
                 {
                     await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>
+        /// LIST or MLSD of a disk directory on Linux, read with getdents64 and statx and formatted from the raw entries;
+        /// <see langword="false"/> when the general path must list it (another filesystem, MLSD perm facts that depend
+        /// on an upload-only folder, or no such reader here).
+        /// </summary>
+        private async ValueTask<bool> TryWriteFromDiskAsync(PipeWriter writer, ITransferProgress progress, CancellationToken cancellationToken)
+        {
+            if (request.Format == ListingFormat.Names || (request.Format == ListingFormat.Facts && request.User.UploadOnlyDirectory is not null)
+                || fileSystem is not PhysicalFileSystem physical || physical.OpenBatchReader(request.Path) is not { } reader)
+            {
+                return false;
+            }
+
+            using (reader)
+            {
+                var lines = new Lines(request);
+                while (reader.WriteSome(writer, lines, DataFlushThreshold))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return true;
         }
 
         /// <summary>NLST of a directory from names alone: the filesystem describes no entry.</summary>
@@ -116,7 +155,7 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
                 }
 
                 ListingFormatter.WriteNameLine(writer, name);
-                if (writer.UnflushedBytes > FlushThreshold)
+                if (writer.UnflushedBytes > DataFlushThreshold)
                 {
                     await FlushAsync(writer, progress, cancellationToken).ConfigureAwait(false);
                 }
@@ -127,6 +166,26 @@ internal sealed record ListingRequest(string Path, FtpFileInfo Info, ListingForm
         {
             progress.Progress((int)writer.UnflushedBytes);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The lines of a LIST or MLSD, from a described entry or a raw one, with the same bytes.</summary>
+    private sealed class Lines(ListingRequest request) : IListingLineWriter
+    {
+        private readonly ulong _unique = ListingFormatter.UniqueSeed(request.Path);
+
+        public void Write(IBufferWriter<byte> output, FtpFileInfo entry) => request.Write(output, entry, request.Path);
+
+        public void Write(IBufferWriter<byte> output, in RawListingEntry entry)
+        {
+            if (request.Format == ListingFormat.List)
+            {
+                ListingFormatter.WriteListLine(output, entry, request.Now);
+            }
+            else
+            {
+                ListingFormatter.WriteFactsLine(output, entry, _unique, request.Facts, request.User);
+            }
         }
     }
 }

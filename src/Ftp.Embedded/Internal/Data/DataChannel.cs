@@ -15,67 +15,38 @@ internal abstract class DataChannel : IDisposable
 }
 
 /// <summary>
-/// A passive listener: accepts one connection, only from a peer the policy allows; behind a trusted proxy, the peer is
-/// the client its PROXY protocol header names (<see cref="PassiveProxyHeader"/>).
+/// A lease on the session's passive listener (<see cref="PassiveListener"/>): accepts one connection, only from a peer the
+/// policy allows; behind a trusted proxy, the peer is the client its PROXY protocol header names (<see cref="PassiveProxyHeader"/>).
 /// </summary>
 internal sealed class PassiveDataChannel : DataChannel
 {
-    private readonly Socket _listener;
-    private readonly PassivePortPool _pool;
+    private readonly PassiveListener _listener;
     private readonly PassiveProxyHeader? _proxy;
+    private bool _served;
     private int _disposed;
 
-    private PassiveDataChannel(Socket listener, PassivePortPool pool, PassiveProxyHeader? proxy)
+    private PassiveDataChannel(PassiveListener listener, PassiveProxyHeader? proxy)
     {
         _listener = listener;
-        _pool = pool;
         _proxy = proxy;
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
-    /// <summary>Opens a listener on <paramref name="address"/> with a port from the pool; null when no port is free.</summary>
+    /// <summary>The listener this channel leases, kept by the session for its next PASV/EPSV.</summary>
+    public PassiveListener Listener => _listener;
+
+    /// <summary>Opens a new listener on <paramref name="address"/> with a port from the pool; null when no port is free.</summary>
     public static PassiveDataChannel? TryCreate(ServerContext context, IPAddress address)
-    {
-        var pool = context.PassivePorts;
-        var attempts = pool.IsRange ? Math.Max(1, pool.Capacity) : 1;
-        for (var i = 0; i < attempts; i++)
-        {
-            if (!pool.TryRent(out var port))
-            {
-                return null;
-            }
+        => PassiveListener.TryOpen(context.PassivePorts, address) is { } listener ? new PassiveDataChannel(listener, PassiveProxyHeader.For(context)) : null;
 
-            // No ReuseAddress option (SO_REUSEPORT on Linux): a port another process listens on must fail the bind, never
-            // be shared with it. The runtime's own SO_REUSEADDR lets a port be used again while old connections are in TIME_WAIT.
-            var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                listener.Bind(new IPEndPoint(address, port));
-                listener.Listen(1);
-                return new PassiveDataChannel(listener, pool, PassiveProxyHeader.For(context));
-            }
-            catch (SocketException) when (pool.IsRange)
-            {
-                // Taken by another process: try the next one.
-                listener.Dispose();
-                pool.Return(port);
-            }
-            catch
-            {
-                listener.Dispose();
-                pool.Return(port);
-                throw;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>A channel over the session's <paramref name="listener"/> when it can be leased again on <paramref name="address"/>.</summary>
+    public static PassiveDataChannel? TryReuse(ServerContext context, PassiveListener? listener, IPAddress address)
+        => listener is not null && listener.TryLease(address) ? new PassiveDataChannel(listener, PassiveProxyHeader.For(context)) : null;
 
     public override async ValueTask<DataConnection> OpenAsync(DataChannelContext context, CancellationToken cancellationToken)
     {
-        using var registration = cancellationToken.Register(static s => ((Socket)s!).Dispose(), _listener);
+        using var registration = cancellationToken.Register(static s => ((PassiveListener)s!).Close(), _listener);
         while (true)
         {
             Socket socket;
@@ -92,6 +63,7 @@ internal sealed class PassiveDataChannel : DataChannel
             {
                 if (await AcceptPeerAsync(socket, context, cancellationToken).ConfigureAwait(false) is { } connection)
                 {
+                    _served = true;
                     return connection;
                 }
             }
@@ -130,8 +102,7 @@ internal sealed class PassiveDataChannel : DataChannel
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _listener.Dispose();
-            _pool.Return(Port);
+            _listener.Release(_served);
         }
     }
 }

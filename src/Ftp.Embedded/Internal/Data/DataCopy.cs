@@ -114,13 +114,14 @@ internal static class DataCopy
     /// Receives an upload straight into a file on disk: socket reads complete inline while data is flowing, and the
     /// page-cache write happens on the same thread, without a hop per chunk (the fast path for STOR to disk). The buffer
     /// starts at 256 KiB and grows to 1 MiB once a receive fills it: a fast sender then costs a quarter of the wake-ups
-    /// and system calls per byte, while slow uploads keep the small buffer.
+    /// and system calls per byte, while slow uploads keep the small buffer; after that, <see cref="ReceiveLowWater"/>.
     /// </summary>
     private static async ValueTask ReceiveToFileAsync(Socket socket, FileStream file, ITransferProgress progress, CancellationToken cancellationToken)
     {
         var throttle = progress.Throttle;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var size = Math.Min(BufferSize, throttle?.SliceSize ?? BufferSize);
+        var lowWater = false;
         try
         {
             int read;
@@ -139,6 +140,10 @@ internal static class DataCopy
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = ArrayPool<byte>.Shared.Rent(LargeReceiveSize);
                     size = LargeReceiveSize;
+                }
+                else if (read == size && !lowWater)
+                {
+                    lowWater = ReceiveLowWater.TrySet(socket);
                 }
             }
         }

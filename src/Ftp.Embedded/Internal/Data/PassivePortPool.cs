@@ -9,6 +9,7 @@ internal sealed class PassivePortPool : IDisposable
     private readonly int _from;
     private readonly int _count;
     private readonly bool[]? _inUse;
+    private readonly HashSet<PassiveListener> _idle = [];
     private int _next;
     private int _inUseCount;
 
@@ -30,8 +31,72 @@ internal sealed class PassivePortPool : IDisposable
 
     public int Capacity => _count;
 
-    /// <summary>Takes the next free port after the last one handed out, or returns false when all are taken.</summary>
+    /// <summary>
+    /// Takes the next free port after the last one handed out, closing an idle session's listener for one when the range
+    /// is used up; false when every port is taken by a listener in use.
+    /// </summary>
     public bool TryRent(out int port)
+    {
+        while (!TryRentFree(out port))
+        {
+            if (!TryReclaimIdle())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An idle listener kept by its session: its port may be taken back (<see cref="PassiveListener.TryReclaim"/>).</summary>
+    public void Park(PassiveListener listener)
+    {
+        if (_inUse is not null)
+        {
+            lock (_idle)
+            {
+                _idle.Add(listener);
+            }
+        }
+    }
+
+    /// <summary>The listener is leased again or closed.</summary>
+    public void Unpark(PassiveListener listener)
+    {
+        if (_inUse is not null)
+        {
+            lock (_idle)
+            {
+                _idle.Remove(listener);
+            }
+        }
+    }
+
+    private bool TryReclaimIdle()
+    {
+        while (true)
+        {
+            PassiveListener? candidate;
+            lock (_idle)
+            {
+                candidate = _idle.FirstOrDefault();
+                if (candidate is null)
+                {
+                    return false;
+                }
+
+                _idle.Remove(candidate);
+            }
+
+            // Outside the lock: the listener takes its own lock, then unparks itself.
+            if (candidate.TryReclaim())
+            {
+                return true;
+            }
+        }
+    }
+
+    private bool TryRentFree(out int port)
     {
         port = 0;
         if (_inUse is null)

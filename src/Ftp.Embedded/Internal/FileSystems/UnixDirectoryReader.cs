@@ -12,15 +12,15 @@ namespace Ftp.Embedded.Internal.FileSystems;
 internal static partial class UnixDirectoryReader
 {
     private const int OpenReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC (the same value on every Linux architecture)
-    private const int AtSymlinkNoFollow = 0x100;
+    internal const int AtSymlinkNoFollow = 0x100;
     private const int AtCurrentDirectory = -100; // AT_FDCWD
     private const uint StatxType = 0x1; // STATX_TYPE
     private const int NoSuchEntry = 2; // ENOENT
     private const int NotADirectory = 20; // ENOTDIR
-    private const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x200; // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_SIZE
-    private const int TypeMask = 0xF000; // S_IFMT
-    private const int TypeDirectory = 0x4000; // S_IFDIR
-    private const int TypeLink = 0xA000; // S_IFLNK
+    internal const uint StatxWanted = 0x1 | 0x2 | 0x40 | 0x200; // STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_SIZE
+    internal const int TypeMask = 0xF000; // S_IFMT
+    internal const int TypeDirectory = 0x4000; // S_IFDIR
+    internal const int TypeLink = 0xA000; // S_IFLNK
     private const byte DirectoryEntryUnknown = 0; // DT_UNKNOWN
     private const byte DirectoryEntryLink = 10; // DT_LNK
     private const int DirectoryEntryTypeOffset = 18;
@@ -33,7 +33,7 @@ internal static partial class UnixDirectoryReader
     /// Whether <c>statx</c> can be called: Linux, and a C library that has it (glibc 2.28 and later). Probed once, on
     /// first use.
     /// </summary>
-    private static bool StatxWorks()
+    internal static bool StatxWorks()
     {
         var state = Volatile.Read(ref s_available);
         if (state != 1)
@@ -85,26 +85,41 @@ internal static partial class UnixDirectoryReader
         var names = new FileSystemEnumerable<string>(directory, static (ref FileSystemEntry entry) => entry.FileName.ToString(), NamesOnly);
         foreach (var name in names)
         {
-            var fd = (int)handle.DangerousGetHandle();
-            if (Statx(fd, name, AtSymlinkNoFollow, StatxWanted, out var status) != 0)
+            if (Describe(handle, name, out var isLink) is { } info)
             {
-                continue; // vanished or unreadable while listing
+                yield return new Entry(name, info);
             }
-
-            var type = status.Mode & TypeMask;
-            if (type == TypeLink)
+            else if (isLink)
             {
                 yield return new Entry(name, null);
-                continue;
             }
-
-            var isDirectory = type == TypeDirectory;
-            var modified = DateTimeOffset.FromUnixTimeSeconds(status.MtimeSeconds).AddTicks(status.MtimeNanoseconds / 100);
-            yield return new Entry(name, new FtpFileInfo(name, isDirectory, isDirectory ? 0 : (long)status.Size, modified)
-            {
-                UnixMode = status.Mode & 0xFFF,
-            });
         }
+    }
+
+    /// <summary>
+    /// Describes the entry <paramref name="name"/> of the directory <paramref name="handle"/> with one <c>statx</c>:
+    /// <see langword="null"/> when it vanished or cannot be read, or when it is a symbolic link (then
+    /// <paramref name="isLink"/> is set and the caller decides).
+    /// </summary>
+    public static FtpFileInfo? Describe(SafeDirectoryHandle handle, string name, out bool isLink)
+    {
+        isLink = false;
+        var fd = (int)handle.DangerousGetHandle();
+        if (Statx(fd, name, AtSymlinkNoFollow, StatxWanted, out var status) != 0)
+        {
+            return null; // vanished or unreadable while listing
+        }
+
+        var type = status.Mode & TypeMask;
+        if (type == TypeLink)
+        {
+            isLink = true;
+            return null;
+        }
+
+        var isDirectory = type == TypeDirectory;
+        var modified = DateTimeOffset.FromUnixTimeSeconds(status.MtimeSeconds).AddTicks(status.MtimeNanoseconds / 100);
+        return new FtpFileInfo(name, isDirectory, isDirectory ? 0 : (long)status.Size, modified) { UnixMode = status.Mode & 0xFFF };
     }
 
     /// <summary>What a path names, without following a link at its end.</summary>

@@ -223,7 +223,10 @@ internal static partial class ListingFormatter
     }
 
     /// <summary>FNV-1a over the entry's virtual path: stable across sessions, reveals nothing of the host.</summary>
-    private static ulong Unique(string directory, string name)
+    private static ulong Unique(string directory, string name) => UniqueOfName(UniqueSeed(directory), name);
+
+    /// <summary>The hash of <c>directory/</c>, to continue with each entry's name.</summary>
+    internal static ulong UniqueSeed(string directory)
     {
         var hash = 14695981039346656037UL;
         if (directory != VirtualPath.Root)
@@ -234,7 +237,11 @@ internal static partial class ListingFormatter
             }
         }
 
-        hash = (hash ^ '/') * 1099511628211UL;
+        return (hash ^ '/') * 1099511628211UL;
+    }
+
+    private static ulong UniqueOfName(ulong hash, ReadOnlySpan<char> name)
+    {
         foreach (var c in name)
         {
             hash = (hash ^ c) * 1099511628211UL;

@@ -19,6 +19,8 @@ internal sealed partial class FtpSession
 
     bool ICommandContext.HasPreparedData => _preparedData is not null;
 
+    PassiveListener? ICommandContext.PassiveListener => _passiveListener;
+
     Transfer? ICommandContext.CurrentTransfer => _transfer;
 
     ValueTask ICommandContext.ReplyAsync(FtpReplyCode code, string text) => Reply(code, text);
@@ -102,10 +104,20 @@ internal sealed partial class FtpSession
         _settings = TransferSettings.Default;
     }
 
+    /// <summary>
+    /// Sets the data connection of the next transfer. The session's passive listener stays only under a channel that
+    /// leases it; anything else (PORT/EPRT, none, a new listener) gives it up.
+    /// </summary>
     private void PrepareData(DataChannel? channel)
     {
         _preparedData?.Dispose();
         _preparedData = channel;
+        var listener = (channel as PassiveDataChannel)?.Listener;
+        if (listener != _passiveListener)
+        {
+            _passiveListener?.Abandon();
+            _passiveListener = listener;
+        }
     }
 
     private DataChannel? TakePreparedData()

@@ -13,6 +13,8 @@ namespace Ftp.Embedded.Internal.Session;
 /// </summary>
 internal sealed partial class FtpSession
 {
+    private PassiveListener? _passiveListener; // kept across PASV/EPSV; PrepareData gives it up
+
     /// <summary>
     /// Opens what <paramref name="request"/> moves (its errors are the command's reply) and starts the transfer over the
     /// prepared data connection; 425 without one, 521 when the policy wants it protected and it is not.

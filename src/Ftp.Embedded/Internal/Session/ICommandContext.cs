@@ -31,6 +31,9 @@ internal interface ICommandContext
     /// <summary>Whether PASV/EPSV/PORT/EPRT prepared a data connection for the next transfer.</summary>
     bool HasPreparedData { get; }
 
+    /// <summary>The session's passive listener, kept across PASV/EPSV (<see cref="Ftp.Embedded.Internal.Data.PassiveListener"/>).</summary>
+    PassiveListener? PassiveListener { get; }
+
     /// <summary>The last transfer started, running or ended.</summary>
     Transfer? CurrentTransfer { get; }
 
