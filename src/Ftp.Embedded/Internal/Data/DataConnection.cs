@@ -68,6 +68,9 @@ internal sealed class DataConnection : IAsyncDisposable
         {
             if ((Stream is ZLibDataStream zlib ? zlib.Inner : Stream) is SslStream ssl)
             {
+                // The last record and close_notify are short writes: without this, Nagle's algorithm holds them until
+                // the client acknowledges what went before (a delayed ACK away). Bulk records before kept the coalescing.
+                _socket.NoDelay = true;
                 await ssl.ShutdownAsync().ConfigureAwait(false);
             }
 

@@ -56,7 +56,12 @@ internal sealed partial class FtpSession
         return smuggled;
     }
 
-    /// <summary>Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout.</summary>
+    /// <summary>
+    /// Runs the server side of a TLS handshake over <paramref name="inner"/> within the handshake timeout. A data
+    /// connection of RETR or a listing is a download (TLS 1.3 allowed); any other one, uploads first, stays on TLS 1.2.
+    /// </summary>
     private ValueTask<SslStream> AuthenticateAsync(Stream inner, bool dataConnection = false, CancellationToken cancellationToken = default)
-        => TlsHandshake.AuthenticateAsync(Context, inner, dataConnection, Info.ClientCertificate, _aborted.Token, cancellationToken);
+        => dataConnection
+            ? TlsHandshake.AuthenticateDataAsync(Context, inner, download: _transfer?.Verb is "RETR" or "LIST" or "NLST" or "MLSD", Info.ClientCertificate, _aborted.Token, cancellationToken)
+            : TlsHandshake.AuthenticateAsync(Context, inner, dataConnection: false, Info.ClientCertificate, _aborted.Token, cancellationToken);
 }

@@ -45,23 +45,27 @@ internal sealed class TlsContext
     }
 
     /// <summary>
-    /// Options for one handshake. Data connections use TLS 1.2: a TLS 1.3 server sends session tickets after the
-    /// handshake, and a client that uploads, sends close_notify and closes without reading them (curl does) makes the
-    /// kernel reset the connection and drop the tail of the upload before the server has read it. SslStream offers no
-    /// way to send zero tickets; TLS 1.2 delivers them inside the handshake. The control connection uses 1.2 or 1.3.
-    /// With client certificates on, both ask for one: see <see cref="ClientCertificatePolicy"/>.
+    /// Options for one handshake. Data connections that carry an upload use TLS 1.2: a TLS 1.3 server sends session
+    /// tickets after the handshake, and a client that uploads, sends close_notify and closes without reading them (curl
+    /// does) makes the kernel reset the connection and drop the tail of the upload before the server has read it.
+    /// SslStream offers no way to send zero tickets; TLS 1.2 delivers them inside the handshake. Downloads (the client
+    /// reads to the end) and the control connection use 1.2 or 1.3, so a download can resume the control connection's
+    /// TLS 1.3 session. All offer session resumption: a resumed handshake skips the certificate and the RSA signature
+    /// (and, in TLS 1.2, the key exchange), which is most of what a small protected transfer costs. With client
+    /// certificates on, every handshake asks for one: see <see cref="ClientCertificatePolicy"/>.
     /// </summary>
     /// <param name="dataConnection">Whether this is a data connection.</param>
     /// <param name="controlCertificate">For a data connection: the control connection's client certificate, if any.</param>
-    public SslServerAuthenticationOptions CreateOptions(bool dataConnection, X509Certificate2? controlCertificate = null)
+    /// <param name="download">For a data connection: whether the server only sends on it (RETR and the listings).</param>
+    public SslServerAuthenticationOptions CreateOptions(bool dataConnection, X509Certificate2? controlCertificate = null, bool download = false)
     {
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificateContext = GetCertificateContext(),
-            EnabledSslProtocols = dataConnection ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
+            EnabledSslProtocols = dataConnection && !download ? SslProtocols.Tls12 : SslProtocols.Tls12 | SslProtocols.Tls13,
             ClientCertificateRequired = false,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            AllowTlsResume = !dataConnection,
+            AllowTlsResume = true,
         };
         if (_options.ClientCertificates != FtpClientCertificateMode.None)
         {
