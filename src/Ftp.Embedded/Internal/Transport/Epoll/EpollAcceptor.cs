@@ -10,46 +10,22 @@ namespace Ftp.Embedded.Internal.Transport.Epoll;
 /// </summary>
 internal sealed class EpollAcceptor : IEpollTarget, IDisposable
 {
-    private readonly SafeSocketHandle _handle;
-    private readonly EpollEngine _engine;
-    private readonly int _slot;
     private readonly EpollOperation _accept;
-    private int _disposed;
+    private EpollRegistration _registration = null!; // set by TryCreate before any accept can start
 
-    private EpollAcceptor(SafeSocketHandle handle, EpollEngine engine, int slot)
-    {
-        _handle = handle;
-        _engine = engine;
-        _slot = slot;
-        _accept = new EpollOperation(this, isRead: true);
-    }
+    private EpollAcceptor() => _accept = new EpollOperation(this, isRead: true);
 
     /// <summary>Registers the listening <paramref name="socket"/> (made non-blocking); <see langword="null"/> without epoll.</summary>
     public static EpollAcceptor? TryCreate(Socket socket)
     {
-        if (!EpollEngine.IsSupported)
+        var acceptor = new EpollAcceptor();
+        if (EpollRegistration.TryRegister(socket, acceptor) is not { } registration)
         {
             return null;
         }
 
-        socket.Blocking = false;
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var engine = EpollEngine.Next();
-            var slot = EpollEngine.Reserve();
-            var acceptor = new EpollAcceptor(handle, engine, slot);
-            return engine.TryAdd((int)handle.DangerousGetHandle(), slot, acceptor, watchWrites: false) ? acceptor : null;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        acceptor._registration = registration;
+        return acceptor;
     }
 
     /// <summary>The next connection, non-blocking, as a socket; waits on the event thread when none is queued.</summary>
@@ -81,17 +57,15 @@ internal sealed class EpollAcceptor : IEpollTarget, IDisposable
     public int TryTransfer(bool isRead, Memory<byte> buffer, out int errno)
     {
         errno = 0;
-        var added = false;
+        if (!_registration.TryAcquire(out var listener))
+        {
+            errno = -1;
+            return -1;
+        }
+
         try
         {
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                errno = -1;
-                return -1;
-            }
-
-            _handle.DangerousAddRef(ref added);
-            var fd = EpollNative.Accept((int)_handle.DangerousGetHandle(), 0, 0, EpollNative.SOCK_NONBLOCK | EpollNative.SOCK_CLOEXEC);
+            var fd = EpollNative.Accept(listener, 0, 0, EpollNative.SOCK_NONBLOCK | EpollNative.SOCK_CLOEXEC);
             if (fd < 0)
             {
                 errno = Marshal.GetLastPInvokeError();
@@ -101,17 +75,9 @@ internal sealed class EpollAcceptor : IEpollTarget, IDisposable
 
             return fd;
         }
-        catch (ObjectDisposedException)
-        {
-            errno = -1;
-            return -1;
-        }
         finally
         {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
+            _registration.Release();
         }
     }
 
@@ -121,32 +87,9 @@ internal sealed class EpollAcceptor : IEpollTarget, IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_registration.Close())
         {
-            return;
+            _accept.Abandon();
         }
-
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        try
-        {
-            _engine.Unregister(added ? (int)_handle.DangerousGetHandle() : -1, _slot);
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
-
-        _accept.Abandon();
     }
 }

@@ -11,19 +11,12 @@ namespace Ftp.Embedded.Internal.Transport.Epoll;
 /// </summary>
 internal sealed class EpollSocketStream : Stream, IEpollTarget
 {
-    private readonly SafeSocketHandle _handle;
-    private readonly EpollEngine _engine;
-    private readonly int _slot;
     private readonly EpollOperation _read;
     private readonly EpollOperation _write;
-    private int _disposed;
-    private int _watchingWrites;
+    private EpollRegistration _registration = null!; // set by TryCreate before any operation can start
 
-    private EpollSocketStream(SafeSocketHandle handle, EpollEngine engine, int slot)
+    private EpollSocketStream()
     {
-        _handle = handle;
-        _engine = engine;
-        _slot = slot;
         _read = new EpollOperation(this, isRead: true);
         _write = new EpollOperation(this, isRead: false);
     }
@@ -44,34 +37,14 @@ internal sealed class EpollSocketStream : Stream, IEpollTarget
     /// <summary>Puts <paramref name="socket"/> in non-blocking mode and registers it; <see langword="null"/> when epoll is not available.</summary>
     public static EpollSocketStream? TryCreate(Socket socket)
     {
-        if (!EpollEngine.IsSupported)
+        var stream = new EpollSocketStream();
+        if (EpollRegistration.TryRegister(socket, stream) is not { } registration)
         {
             return null;
         }
 
-        socket.Blocking = false;
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var engine = EpollEngine.Next();
-            var slot = EpollEngine.Reserve();
-            var stream = new EpollSocketStream(handle, engine, slot);
-            if (!engine.TryAdd((int)handle.DangerousGetHandle(), slot, stream, watchWrites: false))
-            {
-                return null;
-            }
-
-            return stream;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        stream._registration = registration;
+        return stream;
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -139,18 +112,7 @@ internal sealed class EpollSocketStream : Stream, IEpollTarget
     public unsafe int TryTransfer(bool isRead, Memory<byte> buffer, out int errno)
     {
         errno = 0;
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            errno = -1;
-            return -1;
-        }
-
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
+        if (!_registration.TryAcquire(out var fd))
         {
             errno = -1;
             return -1;
@@ -158,7 +120,6 @@ internal sealed class EpollSocketStream : Stream, IEpollTarget
 
         try
         {
-            var fd = (int)_handle.DangerousGetHandle();
             nint result;
             if (isRead && buffer.IsEmpty)
             {
@@ -185,65 +146,17 @@ internal sealed class EpollSocketStream : Stream, IEpollTarget
         }
         finally
         {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
+            _registration.Release();
         }
     }
 
     /// <summary>Asks the event thread for writability from the first send that found the socket full on.</summary>
-    public void WatchWrites()
-    {
-        if (Volatile.Read(ref _watchingWrites) != 0 || Interlocked.Exchange(ref _watchingWrites, 1) != 0)
-        {
-            return;
-        }
-
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            _engine.WatchWrites((int)_handle.DangerousGetHandle(), _slot);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
-    }
+    public void WatchWrites() => _registration.WatchWrites();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (disposing && _registration.Close())
         {
-            var added = false;
-            try
-            {
-                _handle.DangerousAddRef(ref added);
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already closed: closing the descriptor took it out of the epoll set.
-            }
-
-            try
-            {
-                _engine.Unregister(added ? (int)_handle.DangerousGetHandle() : -1, _slot);
-            }
-            finally
-            {
-                if (added)
-                {
-                    _handle.DangerousRelease();
-                }
-            }
-
             _read.Abandon();
             _write.Abandon();
         }
