@@ -35,6 +35,16 @@ public sealed class SocketConnectionListenerTests
         buffer.Should().Equal("NOOP\r\n"u8.ToArray());
     }
 
+    [Fact]
+    public async Task Disposing_the_listener_ends_a_waiting_accept_with_null()
+    {
+        var listener = SocketConnectionListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), implicitTls: false);
+        var accept = listener.AcceptAsync(CancellationToken.None).AsTask();
+        accept.IsCompleted.Should().BeFalse("no client connected");
+        await listener.DisposeAsync();
+        (await accept.WaitAsync(Bound)).Should().BeNull();
+    }
+
     /// <summary>Accepts until the connection from <paramref name="port"/> (a reset one may still come first, unsettled).</summary>
     private static async Task<FtpConnection> AcceptLiveAsync(SocketConnectionListener listener, int port)
     {

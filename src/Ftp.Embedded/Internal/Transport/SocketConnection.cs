@@ -26,7 +26,7 @@ internal sealed class SocketConnection : FtpConnection
     }
 
     /// <summary>Whether new control connections use the epoll transport: on Linux unless the switch says otherwise.</summary>
-    public static bool UseEpoll { get; set; } =
+    public static bool UseEpoll { get; } =
         !(AppContext.TryGetSwitch(RuntimeSocketsSwitch, out var runtimeSockets) && runtimeSockets) && EpollEngine.IsSupported;
 
     public override bool InlineReads

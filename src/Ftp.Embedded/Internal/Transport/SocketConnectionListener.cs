@@ -16,7 +16,6 @@ internal sealed class SocketConnectionListener : IConnectionListener
     private readonly Socket _socket;
     private readonly bool _implicitTls;
     private readonly EpollAcceptor? _acceptor;
-    private int _disposed;
 
     private SocketConnectionListener(Socket socket, bool implicitTls)
     {
@@ -86,10 +85,6 @@ internal sealed class SocketConnectionListener : IConnectionListener
             {
                 throw new IOException(ex.Message, ex);
             }
-            catch (IOException) when (_acceptor is not null && Volatile.Read(ref _disposed) != 0)
-            {
-                return null;
-            }
 
             if (SocketConnection.TryCreate(socket, _implicitTls) is { } connection)
             {
@@ -100,8 +95,7 @@ internal sealed class SocketConnectionListener : IConnectionListener
 
     public void Dispose()
     {
-        Volatile.Write(ref _disposed, 1);
-        _acceptor?.Dispose();
+        _acceptor?.Dispose(); // A waiting accept ends with ObjectDisposedException: AcceptAsync returns null.
         _socket.Dispose();
     }
 
